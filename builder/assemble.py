@@ -1,0 +1,382 @@
+"""Phase 4, assemble: the knowledge graph every page is rendered from.
+
+Relations in both directions, mentions grouped into sources, co-mentions,
+backlinks, numbered citations, conflicts between sources, the timeline and the
+figures. Pure: it takes the validated knowledge base and the link results.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .figures import Figure, find_figures
+from .link import LinkedArticle, Mention
+from .model import Article, Entity, EntityType, Fact, PartialDate
+from .quotes import Quote, merge_quotes
+from .validate import KnowledgeBase
+
+MAX_SOURCE_ARTICLES = 200  # articles shown in full under "In the sources"; the rest are counted
+MAX_RELATED = 12
+MAX_SIMILAR_ARTICLES = 5
+SIMILARITY_CANDIDATES = 200
+
+
+@dataclass
+class Snippet:
+    """A sentence that mentions an entity, with the mentions inside it (sentence offsets)."""
+
+    article_id: str
+    anchor: str
+    text: str
+    mentions: list[tuple[int, int, str]]
+
+
+@dataclass
+class SourceEntry:
+    article: Article
+    snippets: list[Snippet]
+
+
+@dataclass
+class RelationView:
+    label: str
+    other: str
+    since: PartialDate | None
+    until: PartialDate | None
+    sources: tuple[str, ...]
+    outgoing: bool
+
+
+@dataclass
+class CitedSource:
+    number: int  # the citation's number on its entity page
+    article_id: str
+    anchor: str
+    quote: str
+
+
+@dataclass
+class FactView:
+    fact: Fact
+    sources: list[CitedSource]
+
+
+@dataclass
+class Conflict:
+    entity_id: str
+    property: str
+    values: list[tuple[str, list[FactView]]]  # each value with the facts that state it
+
+
+@dataclass
+class TimelineItem:
+    date: PartialDate
+    text: str  # Markdown with [[id]] references
+    entities: list[str]
+    sources: list[tuple[str, str]]  # (article id, paragraph anchor or "")
+    kind: str  # "event", "relation", "fact", "article"
+
+
+@dataclass
+class FigureView:
+    figure: Figure
+    sources: list[tuple[str, str, str]]  # (article id, anchor, written form)
+
+
+@dataclass
+class EntityView:
+    entity: Entity
+    type: EntityType
+    relations: list[RelationView] = field(default_factory=list)
+    sources: list[SourceEntry] = field(default_factory=list)
+    more_sources: int = 0
+    source_count: int = 0
+    mention_count: int = 0
+    first_seen: PartialDate | None = None
+    last_seen: PartialDate | None = None
+    related: list[tuple[str, int]] = field(default_factory=list)
+    backlinks: list[str] = field(default_factory=list)
+    facts: list[FactView] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    timeline: list[TimelineItem] = field(default_factory=list)
+    figures: list[FigureView] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    neighbours: list[tuple[str, str]] = field(default_factory=list)  # (entity id, "relation" | "co-mention")
+
+
+@dataclass
+class ArticleView:
+    article: Article
+    linked: LinkedArticle
+    entities_by_type: dict[str, list[str]]
+    similar: list[tuple[str, int]]
+    quotes: list[Quote]
+
+
+@dataclass
+class Graph:
+    kb: KnowledgeBase
+    entities: dict[str, EntityView]
+    articles: dict[str, ArticleView]
+    conflicts: list[Conflict]
+    timeline: list[TimelineItem]
+    quotes: list[Quote]
+    edges: list[tuple[str, str, str]]  # (a, b, "relation" | "co-mention"), a < b
+
+    def articles_newest_first(self) -> list[Article]:
+        return sorted((v.article for v in self.articles.values()), key=_newest_first)
+
+
+def _newest_first(article: Article):
+    return (_descending(article.date.text), article.title.lower(), article.id)
+
+
+def _descending(text: str) -> str:
+    """A key that sorts dates newest first ('2024-04-10' before '2024-04' before '2024')."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in text.ljust(10, "~"))
+
+
+def assemble(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> Graph:
+    vocabulary = kb.vocabulary
+    views = {
+        entity_id: EntityView(entity, vocabulary.entity_types[entity.type])
+        for entity_id, entity in sorted(kb.entities.items())
+        if entity.type in vocabulary.entity_types
+    }
+    _add_relations(kb, views)
+    _add_sources(kb, linked, views)
+    co_mentions = _add_related(linked, views)
+    _add_backlinks(kb, views)
+    conflicts = _add_facts(kb, views)
+    timeline = _timeline(kb, views)
+    merged_quotes = merge_quotes([q for result in linked.values() for q in result.quotes], kb.articles)
+    for quote in merged_quotes:
+        if quote.speaker in views:
+            views[quote.speaker].quotes.append(quote)
+    edges = _edges(kb, views, co_mentions)
+    articles = _article_views(kb, linked, merged_quotes)
+    return Graph(kb, views, articles, conflicts, timeline, merged_quotes, edges)
+
+
+def _add_relations(kb: KnowledgeBase, views: dict[str, EntityView]) -> None:
+    types = kb.vocabulary.relation_types
+    for entity_id, view in views.items():
+        for relation in view.entity.relations:
+            rtype = types.get(relation.type)
+            if rtype is None or relation.target not in views:
+                continue
+            view.relations.append(
+                RelationView(rtype.label, relation.target, relation.since, relation.until, relation.sources, True)
+            )
+            views[relation.target].relations.append(
+                RelationView(rtype.inverse, entity_id, relation.since, relation.until, relation.sources, False)
+            )
+        if view.entity.type == "event":
+            for participant in view.entity.participants:
+                if participant in views:
+                    views[participant].relations.append(
+                        RelationView("participant in", entity_id, view.entity.date, None, (), False)
+                    )
+    for view in views.values():
+        view.relations.sort(key=lambda r: (r.label, views[r.other].entity.name.lower()))
+
+
+def _add_sources(kb: KnowledgeBase, linked: dict[str, LinkedArticle], views: dict[str, EntityView]) -> None:
+    by_entity: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+    for article_id, result in linked.items():
+        for mention in result.mentions:
+            by_entity[mention.entity_id][article_id].append(mention)
+    for entity_id, per_article in by_entity.items():
+        view = views.get(entity_id)
+        if view is None:
+            continue
+        articles = sorted((kb.articles[a] for a in per_article), key=_newest_first)
+        view.source_count = len(articles)
+        view.mention_count = sum(len(m) for m in per_article.values())
+        view.last_seen = articles[0].date
+        view.first_seen = min((a.date for a in articles), key=lambda d: d.text)
+        for article in articles[:MAX_SOURCE_ARTICLES]:
+            view.sources.append(SourceEntry(article, _snippets(article, linked[article.id], per_article[article.id])))
+        view.more_sources = max(0, len(articles) - MAX_SOURCE_ARTICLES)
+        view.figures = _figures(view)
+
+
+def _snippets(article: Article, result: LinkedArticle, mentions: list[Mention]) -> list[Snippet]:
+    seen, out = set(), []
+    by_sentence: dict[tuple[int, int], list[Mention]] = defaultdict(list)
+    for mention in result.mentions:
+        by_sentence[(mention.block, mention.sentence)].append(mention)
+    for mention in mentions:
+        key = (mention.block, mention.sentence)
+        if key in seen:
+            continue
+        seen.add(key)
+        block = article.blocks[mention.block]
+        start, end = block.sentences[mention.sentence]
+        inner = [(m.start - start, m.end - start, m.entity_id) for m in by_sentence[key]]
+        out.append(Snippet(article.id, block.anchor or "", block.text[start:end], inner))
+    return out
+
+
+def _figures(view: EntityView) -> list[FigureView]:
+    grouped: dict[str, FigureView] = {}
+    for entry in view.sources:
+        for snippet in entry.snippets:
+            for figure in find_figures(snippet.text):
+                item = grouped.setdefault(figure.key, FigureView(figure, []))
+                source = (snippet.article_id, snippet.anchor, figure.text)
+                if source not in item.sources:
+                    item.sources.append(source)
+    return sorted(grouped.values(), key=lambda f: (-len({s[0] for s in f.sources}), f.figure.kind, f.figure.key))
+
+
+def _add_related(linked: dict[str, LinkedArticle], views: dict[str, EntityView]) -> Counter:
+    pairs: Counter = Counter()
+    for result in linked.values():
+        sentences: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for mention in result.mentions:
+            sentences[(mention.block, mention.sentence)].add(mention.entity_id)
+        for ids in sentences.values():
+            ordered = sorted(ids)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1 :]:
+                    pairs[(a, b)] += 1
+    related: dict[str, Counter] = defaultdict(Counter)
+    for (a, b), count in pairs.items():
+        related[a][b] += count
+        related[b][a] += count
+    for entity_id, counter in related.items():
+        if entity_id in views:
+            ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+            views[entity_id].related = [(other, n) for other, n in ranked if other in views][:MAX_RELATED]
+    return pairs
+
+
+def _add_backlinks(kb: KnowledgeBase, views: dict[str, EntityView]) -> None:
+    for entity_id, view in views.items():
+        for target in sorted({r.target for r in view.entity.references}):
+            if target in views and target != entity_id:
+                views[target].backlinks.append(entity_id)
+
+
+def _add_facts(kb: KnowledgeBase, views: dict[str, EntityView]) -> list[Conflict]:
+    conflicts = []
+    for entity_id, view in views.items():
+        number = 0
+        by_property: dict[str, dict[str, list[FactView]]] = defaultdict(lambda: defaultdict(list))
+        for f_index, fact in enumerate(view.entity.facts):
+            cited = []
+            for c_index, citation in enumerate(fact.citations):
+                spot = kb.quote_spots.get((entity_id, f_index, c_index))
+                if spot is None:
+                    continue
+                number += 1
+                anchor = kb.articles[spot.article].blocks[spot.block].anchor or ""
+                cited.append(CitedSource(number, spot.article, anchor, citation.quote))
+            fact_view = FactView(fact, cited)
+            view.facts.append(fact_view)
+            if fact.property and fact.value is not None:
+                by_property[fact.property][fact.value].append(fact_view)
+        for prop, values in sorted(by_property.items()):
+            if len(values) > 1:
+                conflict = Conflict(entity_id, prop, sorted(values.items()))
+                view.conflicts.append(conflict)
+                conflicts.append(conflict)
+    return conflicts
+
+
+def _timeline(kb: KnowledgeBase, views: dict[str, EntityView]) -> list[TimelineItem]:
+    items: list[TimelineItem] = []
+    types = kb.vocabulary.relation_types
+    for entity_id, view in views.items():
+        entity = view.entity
+        if entity.type == "event" and entity.date:
+            items.append(
+                TimelineItem(entity.date, f"[[{entity_id}]]", [entity_id] + entity.participants, [], "event")
+            )
+        for relation in entity.relations:
+            rtype = types.get(relation.type)
+            if rtype is None or relation.target not in views:
+                continue
+            sources = [(a, "") for a in relation.sources if a in kb.articles]
+            for date, word in ((relation.since, "since"), (relation.until, "until")):
+                if date:
+                    verb = "begins" if word == "since" else "ends"
+                    text = f"[[{entity_id}]] {rtype.label} [[{relation.target}]] ({verb})"
+                    items.append(TimelineItem(date, text, [entity_id, relation.target], sources, "relation"))
+        for fact_view in view.facts:
+            fact = fact_view.fact
+            if fact.as_of:
+                sources = [(c.article_id, c.anchor) for c in fact_view.sources]
+                items.append(TimelineItem(fact.as_of, f"[[{entity_id}]]: {fact.text}", [entity_id], sources, "fact"))
+    items.sort(key=lambda item: (item.date.text, item.kind, item.text))
+    for item in items:
+        for entity_id in dict.fromkeys(item.entities):
+            if entity_id in views:
+                views[entity_id].timeline.append(item)
+    return items
+
+
+def _edges(kb: KnowledgeBase, views: dict[str, EntityView], co_mentions: Counter) -> list[tuple[str, str, str]]:
+    edges: dict[tuple[str, str], str] = {}
+    for entity_id, view in views.items():
+        for relation in view.entity.relations:
+            if relation.target in views:
+                edges[tuple(sorted((entity_id, relation.target)))] = "relation"
+        for participant in view.entity.participants:
+            if participant in views and participant != entity_id:
+                edges[tuple(sorted((entity_id, participant)))] = "relation"
+    for (a, b), _count in co_mentions.items():
+        if a in views and b in views:
+            edges.setdefault((a, b), "co-mention")
+    for (a, b), kind in edges.items():
+        views[a].neighbours.append((b, kind))
+        views[b].neighbours.append((a, kind))
+    return sorted((a, b, kind) for (a, b), kind in edges.items())
+
+
+def _article_views(kb: KnowledgeBase, linked: dict[str, LinkedArticle], quotes: list[Quote]) -> dict[str, ArticleView]:
+    entity_sets = {
+        article_id: {m.entity_id for m in result.mentions if m.entity_id in kb.entities}
+        for article_id, result in linked.items()
+    }
+    postings: dict[str, list[str]] = defaultdict(list)
+    for article_id, ids in sorted(entity_sets.items()):
+        for entity_id in ids:
+            postings[entity_id].append(article_id)
+    quotes_by_article: dict[str, list[Quote]] = defaultdict(list)
+    for quote in quotes:
+        for source in quote.sources:
+            quotes_by_article[source.article_id].append(quote)
+    views = {}
+    for article_id, article in sorted(kb.articles.items()):
+        ids = entity_sets[article_id]
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for entity_id in sorted(ids, key=lambda e: kb.entities[e].name.lower()):
+            by_type[kb.entities[entity_id].type].append(entity_id)
+        ordered_types = {t: by_type[t] for t in kb.vocabulary.entity_types if t in by_type}
+        views[article_id] = ArticleView(
+            article,
+            linked[article_id],
+            ordered_types,
+            _similar(article_id, ids, entity_sets, postings),
+            quotes_by_article.get(article_id, []),
+        )
+    return views
+
+
+def _similar(article_id, ids, entity_sets, postings) -> list[tuple[str, int]]:
+    """Articles sharing the most entities; candidates come from the rarest entities first."""
+    candidates: list[str] = []
+    seen = {article_id}
+    for entity_id in sorted(ids, key=lambda e: (len(postings[e]), e)):
+        for other in postings[entity_id]:
+            if other not in seen:
+                seen.add(other)
+                candidates.append(other)
+        if len(candidates) >= SIMILARITY_CANDIDATES:
+            break
+    scored = [(other, len(ids & entity_sets[other])) for other in candidates]
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    return [item for item in scored if item[1] > 0][:MAX_SIMILAR_ARTICLES]

@@ -1,0 +1,161 @@
+"""The `kb` command: build, serve, check, new, schema. The only place that prints and exits."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import BuilderError, ContentError, Diagnostic
+from .load import check_id
+from .pipeline import check as run_check
+
+ROOT_HELP = "The project folder (holds mkdocs.yml and content/)."
+
+
+def _root(project: str) -> Path:
+    return Path(project).resolve()
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool) -> int:
+    for d in diagnostics:
+        click.echo(str(d), err=d.severity != "note" and False)
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = sum(d.severity == "warning" for d in diagnostics)
+    fatal = errors + (warnings if strict else 0)
+    summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    if strict and warnings:
+        summary += " (warnings are errors with --strict)"
+    click.echo(summary)
+    return 1 if fatal else 0
+
+
+@click.group()
+@click.version_option(package_name="kb")
+def main() -> None:
+    """kb: a knowledge base of who and what your news articles are about."""
+
+
+@main.command()
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(project: str, strict: bool) -> None:
+    """Validate content/ and print every problem as path:line:col."""
+    root = _root(project)
+    result = run_check(root / "content", root)
+    sys.exit(_print_diagnostics(result.diagnostics, strict))
+
+
+@main.command()
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--site-dir", default=None, help="Where to put the site (default: site/ in the project).")
+@click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
+def build(project: str, site_dir: str | None, strict: bool) -> None:
+    """Check content, generate Markdown, render the site with MkDocs, swap it into site/."""
+    from .site import build_site
+
+    root = _root(project)
+    result = run_check(root / "content", root)
+    if _print_diagnostics(result.diagnostics, strict) and True:
+        if result.errors or strict:
+            click.echo("kb: nothing was built; site/ is unchanged", err=True)
+            sys.exit(1)
+    target = Path(site_dir).resolve() if site_dir else root / "site"
+    try:
+        build_site(root, target)
+    except ContentError as exc:
+        _print_diagnostics(exc.diagnostics, strict)
+        sys.exit(1)
+    except BuilderError as exc:
+        click.echo(f"kb: {exc}", err=True)
+        click.echo("kb: nothing was built; site/ is unchanged", err=True)
+        sys.exit(1)
+    click.echo(f"kb: site built in {target} (open {target / 'index.html'})")
+
+
+@main.command()
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(project: str, dev_addr: str) -> None:
+    """Serve the site locally; rebuild and reload when content/ or templates/ change."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import Abort
+
+    root = _root(project)
+    result = run_check(root / "content", root)
+    if _print_diagnostics(result.diagnostics, False):
+        sys.exit(1)
+    try:
+        mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    except Abort as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+@main.command()
+@click.argument("entity_type")
+@click.argument("name")
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+def new(entity_type: str, name: str, project: str) -> None:
+    """Create content/entities/<id>.yaml for a new entity, e.g. kb new person "Satya Nadella"."""
+    import yaml
+
+    from .load import load_corpus
+
+    root = _root(project)
+    corpus, _ = load_corpus(root / "content", root)
+    types = corpus.vocabulary.entity_types if corpus.vocabulary else {}
+    if types and entity_type not in types:
+        click.echo(f"kb: unknown entity type '{entity_type}'; expected one of: {', '.join(types)}", err=True)
+        sys.exit(1)
+    entity_id = slugify(name)
+    if not name.strip() or check_id(entity_id):
+        click.echo(f"kb: cannot make an id from the name '{name}'", err=True)
+        sys.exit(1)
+    path = root / "content" / "entities" / f"{entity_id}.yaml"
+    if path.exists():
+        click.echo(f"kb: {path.relative_to(root)} already exists; not overwriting it", err=True)
+        sys.exit(1)
+    body = yaml.safe_dump({"name": name.strip(), "type": entity_type}, allow_unicode=True, sort_keys=False)
+    text = (
+        "# yaml-language-server: $schema=../../schema/entity.schema.json\n"
+        + body
+        + "aliases: []\nsummary: \"\"\nrelations: []\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(str(path.relative_to(root)))
+
+
+@main.command()
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if the committed schema files are out of date.")
+def schema(project: str, check_only: bool) -> None:
+    """Write the JSON Schemas for entity files, kb.yml and front matter into schema/."""
+    from .schema import json_schemas
+
+    folder = _root(project) / "schema"
+    stale = []
+    for name, text in json_schemas().items():
+        path = folder / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != text:
+            stale.append(name)
+            if not check_only:
+                folder.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    if check_only and stale:
+        click.echo(f"kb: schema out of date: {', '.join(stale)}; run 'kb schema'", err=True)
+        sys.exit(1)
+    for name in json_schemas():
+        click.echo(str(Path("schema") / name))
+
+
+if __name__ == "__main__":
+    main()

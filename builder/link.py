@@ -1,0 +1,110 @@
+"""Phase 3, link: find every entity mention in every article, in one pass per text.
+
+The output per article is data, not Markdown: the mentions (with their paragraph
+and sentence) and the spans to decorate when the body is rendered: a link on the
+first mention of each entity in a paragraph, a highlight on each cited quote.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from .errors import Diagnostic, warning
+from .markdown import Span
+from .mentions import MentionFinder
+from .model import Article
+from .quotes import Quote, find_quotes
+from .validate import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity_id: str
+    article_id: str
+    block: int
+    start: int
+    end: int
+    sentence: int  # index into the block's sentences
+
+
+@dataclass
+class LinkedArticle:
+    article_id: str
+    mentions: list[Mention] = field(default_factory=list)
+    spans: dict[int, list[Span]] = field(default_factory=dict)  # block number -> decorations
+    quotes: list[Quote] = field(default_factory=list)
+
+
+def link(kb: KnowledgeBase, finder: MentionFinder | None = None) -> tuple[dict[str, LinkedArticle], list[Diagnostic]]:
+    finder = finder or MentionFinder(kb.link_names)
+    highlights = _quote_highlights(kb)
+    entity_types = {entity_id: entity.type for entity_id, entity in kb.entities.items()}
+    linked = {
+        article_id: link_article(article, finder, highlights.get(article_id, {}), entity_types)
+        for article_id, article in sorted(kb.articles.items())
+    }
+    return linked, _coverage_warnings(kb, linked)
+
+
+def link_article(
+    article: Article, finder: MentionFinder, highlights: dict[int, list[Span]], entity_types: dict[str, str]
+) -> LinkedArticle:
+    result = LinkedArticle(article.id)
+    for block in article.blocks:
+        spans = list(highlights.get(block.number, []))
+        if block.kind == "paragraph":
+            linked_here: set[str] = set()
+            starts = [s[0] for s in block.sentences]
+            for match in finder.find(block.text):
+                segment = _segment_of(block, match.start, match.end)
+                if segment is None:
+                    continue  # inside code, or across formatting
+                sentence = max(0, bisect.bisect_right(starts, match.start) - 1)
+                result.mentions.append(
+                    Mention(match.entity_id, article.id, block.number, match.start, match.end, sentence)
+                )
+                if segment.linkable and match.entity_id not in linked_here:
+                    linked_here.add(match.entity_id)
+                    spans.append(Span(match.start, match.end, href=match.entity_id))
+        if spans:
+            result.spans[block.number] = spans
+    result.quotes = find_quotes(article, result.mentions, entity_types)
+    return result
+
+
+def _segment_of(block, start: int, end: int):
+    for segment in block.segments:
+        if segment.start <= start and end <= segment.end:
+            return segment
+        if segment.start > start:
+            return None
+    return None
+
+
+def _quote_highlights(kb: KnowledgeBase) -> dict[str, dict[int, list[Span]]]:
+    out: dict[str, dict[int, list[Span]]] = {}
+    for spot in sorted(set(kb.quote_spots.values()), key=lambda s: (s.article, s.block, s.start)):
+        out.setdefault(spot.article, {}).setdefault(spot.block, []).append(
+            Span(spot.start, spot.end, highlight=True)
+        )
+    return out
+
+
+def _coverage_warnings(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> list[Diagnostic]:
+    mentioned = {m.entity_id for la in linked.values() for m in la.mentions}
+    for entity_id, entity in kb.entities.items():  # cited or authoring counts as being in the sources
+        if any(r.sources for r in entity.relations) or any(f.citations for f in entity.facts):
+            mentioned.add(entity_id)
+    authors = {a.author for a in kb.articles.values() if a.author}
+    mentioned |= {e.id for e in kb.entities.values() if e.name in authors}
+    out = []
+    for entity_id, entity in sorted(kb.entities.items()):
+        if entity_id not in mentioned:
+            out.append(
+                warning(entity.location, f"no article mentions '{entity.name}' or its aliases, and nothing cites one")
+            )
+    for article_id, article in sorted(kb.articles.items()):
+        if not linked[article_id].mentions:
+            out.append(warning(article.location, "this article mentions no entity"))
+    return out

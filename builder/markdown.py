@@ -1,0 +1,413 @@
+"""Markdown in and Markdown out, never by string replacement.
+
+Content Markdown is parsed with markdown-it-py (raw HTML disabled, so it stays text).
+Generated Markdown is written back from the syntax tree by `MarkdownWriter`, which
+escapes every piece of content text for Python-Markdown: Markdown punctuation gets a
+backslash, HTML-special characters become entities. Nothing a content file says can
+turn into raw HTML, a script or an unintended link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import quote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.tree import SyntaxTreeNode
+
+# --- escaping ---------------------------------------------------------------------------
+
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", '"': "&quot;"}
+# Python-Markdown's ESCAPED_CHARS: a backslash before any of these is honoured.
+_BACKSLASHED = set("\\`*_{}[]()#+-.!")
+_ALWAYS = set("\\`*_{}[]!") | set(_HTML_SPECIAL)
+_BLOCK_START = re.compile(r"^(\s*)([#+\-=~:]|\d+[.)])")
+
+
+class Markdown(str):
+    """Text that is already safe Markdown; templates insert it as it is."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:  # markupsafe protocol: treated as already escaped
+        return str(self)
+
+
+def escape_text(text: str, at_block_start: bool = True) -> Markdown:
+    """Escape plain text so that Python-Markdown renders exactly these characters.
+
+    With at_block_start, a leading "#", "-", "1." and the like is escaped too, since
+    the text may begin a line; pieces inside a paragraph do not need that.
+    """
+    text = " ".join(text.split())
+    out = []
+    for ch in text:
+        if ch in _HTML_SPECIAL:
+            out.append(_HTML_SPECIAL[ch])
+        elif ch in _ALWAYS:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    return Markdown(escape_block_start(escaped) if at_block_start else escaped)
+
+
+def escape_block_start(markdown: str) -> str:
+    """Make sure a line of Markdown does not start a heading, list, rule or block by accident."""
+    return _BLOCK_START.sub(_escape_block_start, markdown, count=1)
+
+
+def _escape_block_start(match: re.Match) -> str:
+    lead, marker = match.group(1), match.group(2)
+    if marker[-1] in ".)" and marker[:-1].isdigit():  # "1." would start a list
+        return lead + marker[:-1] + ("\\." if marker[-1] == "." else "&#41;")
+    if marker in "~:=":
+        return lead + f"&#{ord(marker)};"
+    return lead + "\\" + marker
+
+
+def escape_attr(text: str) -> str:
+    """Escape text for an attribute value inside an attr_list `{: title="…" }`."""
+    return escape_text(text).replace('"', "&quot;").replace("}", "&#125;").replace("{", "&#123;")
+
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def safe_url(url: str) -> str | None:
+    """An external URL fit for a Markdown link target, or None when it is not safe."""
+    url = url.strip()
+    if not url.lower().startswith(SAFE_SCHEMES):
+        return None
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+def link(label: Markdown, href: str, attrs: str = "") -> Markdown:
+    """A Markdown link; `href` must come from safe_url or be a generated relative path."""
+    href = href.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    suffix = "{: " + attrs + " }" if attrs else ""
+    return Markdown(f"[{label}]({href}){suffix}")
+
+
+# --- parsing ----------------------------------------------------------------------------
+
+WIKILINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = WIKILINK.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": match.group(1).strip(), "label": (match.group(2) or "").strip()}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _new_parser(wikilinks: bool) -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    if wikilinks:
+        parser.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    return parser
+
+
+ARTICLE_PARSER = _new_parser(wikilinks=False)
+SUMMARY_PARSER = _new_parser(wikilinks=True)
+
+
+def parse(text: str, *, wikilinks: bool = False) -> SyntaxTreeNode:
+    parser = SUMMARY_PARSER if wikilinks else ARTICLE_PARSER
+    return SyntaxTreeNode(parser.parse(text))
+
+
+def wikilinks_in(tree: SyntaxTreeNode) -> list[tuple[str, str, int]]:
+    """Every [[target|label]] in a parsed text: (target, label, line offset)."""
+    found = []
+    for node in tree.walk():
+        if node.type == "wikilink":
+            found.append((node.meta["target"], node.meta["label"], 0))
+        elif node.type == "inline" and node.map:
+            for child in node.walk():
+                if child.type == "wikilink":
+                    found.append((child.meta["target"], child.meta["label"], node.map[0]))
+    return found
+
+
+# --- plain text of an inline node -------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    """A piece of a paragraph's plain text that came from one text token."""
+
+    start: int
+    end: int
+    linkable: bool
+
+
+@dataclass
+class InlineText:
+    text: str
+    segments: list[Segment] = field(default_factory=list)
+
+
+def inline_text(node: SyntaxTreeNode) -> InlineText:
+    """The plain text of an inline node; each text token becomes a numbered segment."""
+    parts: list[str] = []
+    result = InlineText("")
+    length = 0
+
+    def visit(n: SyntaxTreeNode, linkable: bool) -> None:
+        nonlocal length
+        for child in n.children:
+            kind = child.type
+            if kind == "text":
+                result.segments.append(Segment(length, length + len(child.content), linkable))
+                parts.append(child.content)
+                length += len(child.content)
+            elif kind in ("softbreak", "hardbreak"):
+                parts.append(" ")
+                length += 1
+            elif kind in ("code_inline", "wikilink"):
+                parts.append(child.content if kind == "code_inline" else (child.meta["label"] or child.meta["target"]))
+                length += len(parts[-1])
+            elif kind == "link":
+                visit(child, False)
+            elif kind == "image":
+                visit(child, False)
+            else:
+                visit(child, linkable)
+
+    visit(node, True)
+    result.text = "".join(parts)
+    return result
+
+
+# --- writing Markdown back ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A decoration on plain text: a link to `href`, or a highlighted quote."""
+
+    start: int
+    end: int
+    href: str | None = None
+    highlight: bool = False
+    attrs: str = ""
+
+
+SpanLookup = Callable[[int], list[Span]]
+WikilinkResolver = Callable[[str, str], Markdown]
+
+
+class MarkdownWriter:
+    """Renders a markdown-it syntax tree back to safe Markdown.
+
+    `spans_for(block_no)` gives decorations (entity links, quote highlights) in a
+    paragraph's plain-text coordinates; `anchor_for(block_no)` an id to attach to it.
+    """
+
+    def __init__(
+        self,
+        *,
+        spans_for: Callable[[int], list[Span]] | None = None,
+        anchor_for: Callable[[int], str | None] | None = None,
+        resolve_wikilink: WikilinkResolver | None = None,
+        heading_offset: int = 0,
+    ):
+        self.spans_for = spans_for or (lambda _n: [])
+        self.anchor_for = anchor_for or (lambda _n: None)
+        self.resolve_wikilink = resolve_wikilink
+        self.heading_offset = heading_offset
+        self.block_no = -1
+
+    def render(self, tree: SyntaxTreeNode) -> Markdown:
+        self.block_no = -1
+        blocks = self._blocks(tree.children)
+        return Markdown("\n\n".join(b for b in blocks if b.strip()) + "\n")
+
+    # blocks
+    def _blocks(self, nodes: list[SyntaxTreeNode]) -> list[str]:
+        return [self._block(n) for n in nodes]
+
+    def _block(self, node: SyntaxTreeNode) -> str:
+        kind = node.type
+        if kind == "paragraph":
+            self.block_no += 1
+            text = escape_block_start(self.inline(node.children[0], self.spans_for(self.block_no)).strip())
+            anchor = self.anchor_for(self.block_no)
+            return text + (f"\n{{: #{anchor} }}" if anchor and text else "")
+        if kind == "heading":
+            self.block_no += 1
+            level = min(6, int(node.tag[1]) + self.heading_offset)
+            text = self.inline(node.children[0], []).strip()
+            return "#" * level + " " + text if text else ""
+        if kind in ("bullet_list", "ordered_list"):
+            return self._list(node)
+        if kind == "blockquote":
+            inner = "\n\n".join(self._blocks(node.children))
+            return "\n".join("> " + line if line else ">" for line in inner.split("\n"))
+        if kind in ("code_block", "fence"):
+            lines = node.content.rstrip("\n").split("\n")
+            return "\n".join("    " + line for line in lines)
+        if kind == "hr":
+            return "* * *"
+        if kind == "table":
+            return self._table(node)
+        if kind == "html_block":  # unreachable with html disabled; kept as text for safety
+            return escape_text(node.content)
+        return "\n\n".join(self._blocks(node.children))
+
+    def _list(self, node: SyntaxTreeNode) -> str:
+        items = []
+        start = int(node.attrs.get("start", 1)) if node.type == "ordered_list" else 0
+        for i, item in enumerate(node.children):
+            marker = f"{start + i}. " if node.type == "ordered_list" else "- "
+            inner = "\n\n".join(b for b in self._blocks(item.children) if b.strip())
+            lines = inner.split("\n")
+            pad = " " * 4
+            body = (marker + lines[0]) if lines else marker
+            body += "".join("\n" + (pad + line if line else "") for line in lines[1:])
+            items.append(body)
+        return "\n\n".join(items)
+
+    def _table(self, node: SyntaxTreeNode) -> str:
+        rows = []
+        for section in node.children:
+            for row in section.children:
+                rows.append([self.inline(cell.children[0], []).strip() if cell.children else "" for cell in row.children])
+        if not rows:
+            return ""
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        return "\n".join(lines)
+
+    # inline
+    def inline(self, node: SyntaxTreeNode, spans: list[Span]) -> str:
+        self._offset = 0
+        self._spans = sorted(spans, key=lambda s: (s.start, s.end))
+        return self._inline_children(node, in_link=False)
+
+    def _inline_children(self, node: SyntaxTreeNode, in_link: bool) -> str:
+        out = []
+        for child in node.children:
+            kind = child.type
+            if kind == "text":
+                out.append(self._text(child.content, in_link))
+            elif kind in ("softbreak", "hardbreak"):
+                out.append(" ")
+                self._offset += 1
+            elif kind == "code_inline":
+                out.append(_code_span(child.content))
+                self._offset += len(child.content)
+            elif kind == "em":
+                out.append(_wrap("*", self._inline_children(child, in_link)))
+            elif kind == "strong":
+                out.append(_wrap("**", self._inline_children(child, in_link)))
+            elif kind == "link":
+                label = self._inline_children(child, True)
+                href = safe_url(child.attrs.get("href", ""))
+                out.append(link(Markdown(label), href) if href and label.strip() else label)
+            elif kind == "image":
+                # Never an <img>: a remote image would be fetched when the page is browsed.
+                label = self._inline_children(child, True) or escape_text("image")
+                href = safe_url(child.attrs.get("src", ""))
+                out.append(link(Markdown("Image: " + label), href) if href else label)
+            elif kind == "wikilink":
+                label = child.meta["label"] or child.meta["target"]
+                self._offset += len(label)
+                if self.resolve_wikilink:
+                    out.append(self.resolve_wikilink(child.meta["target"], child.meta["label"]))
+                else:
+                    out.append(escape_text(label))
+            else:
+                out.append(self._inline_children(child, in_link))
+        return "".join(out)
+
+    def _text(self, text: str, in_link: bool) -> str:
+        start, end = self._offset, self._offset + len(text)
+        self._offset = end
+        spans = [s for s in self._spans if s.start < end and s.end > start]
+        if not spans:
+            return escape_text_keep_edges(text)
+        cuts = {start, end}
+        for s in spans:
+            cuts.update(c for c in (s.start, s.end) if start < c < end)
+        pieces = []
+        ordered = sorted(cuts)
+        for a, b in zip(ordered, ordered[1:]):
+            piece = text[a - start : b - start]
+            covering = [s for s in spans if s.start <= a and s.end >= b]
+            href = next((s.href for s in covering if s.href and not in_link), None)
+            attrs = next((s.attrs for s in covering if s.href and not in_link), "")
+            highlight = any(s.highlight for s in covering)
+            pieces.append((piece, href, attrs, highlight))
+        return "".join(_decorate(*p) for p in _merge_links(pieces))
+
+
+def _merge_links(pieces):
+    """Adjacent pieces of one link become one link (a quote may start inside a name)."""
+    merged = []
+    for piece, href, attrs, highlight in pieces:
+        merged.append(([(piece, highlight)], href, attrs))
+    out = []
+    for group in merged:
+        if out and group[1] and out[-1][1] == group[1]:
+            out[-1][0].extend(group[0])
+        else:
+            out.append(group)
+    return out
+
+
+def _decorate(parts, href, attrs) -> str:
+    label = "".join(_highlight(p, h) for p, h in parts)
+    if href:
+        return link(Markdown(label), href, attrs)
+    return label
+
+
+def _highlight(text: str, highlight: bool) -> str:
+    if not highlight or not text.strip():
+        return escape_text_keep_edges(text)
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
+    inner = escape_text(text.strip(), at_block_start=False)
+    return (" " if lead else "") + f"*{inner}*{{: .kb-quote }}" + (" " if trail else "")
+
+
+def escape_text_keep_edges(text: str) -> str:
+    """Escape a piece of a paragraph: keep one space at each edge where there was some."""
+    if not text:
+        return ""
+    if not text.strip():
+        return " "
+    core = escape_text(text, at_block_start=False)
+    lead = " " if text[0].isspace() else ""
+    trail = " " if text[-1].isspace() else ""
+    return lead + core + trail
+
+
+def _wrap(marker: str, inner: str) -> str:
+    stripped = inner.strip()
+    if not stripped:
+        return inner
+    lead = " " if inner[0].isspace() else ""
+    trail = " " if inner[-1].isspace() else ""
+    return f"{lead}{marker}{stripped}{marker}{trail}"
+
+
+def _code_span(code: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{fence}{pad}{code}{pad}{fence}"

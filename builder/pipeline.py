@@ -1,0 +1,110 @@
+"""The builder: load → validate → link → assemble → render → write.
+
+Each phase is a pure function of what the one before produced; only load reads
+files and only write writes them. `check` runs the phases that find problems.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .assemble import Graph, assemble
+from .errors import ContentError, Diagnostic
+from .link import LinkedArticle, link
+from .load import load_corpus
+from .render import render_site
+from .validate import KnowledgeBase, validate
+from .write import write_outputs
+
+PHASES = ("load", "validate", "link", "assemble", "render", "write")
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass
+class CheckResult:
+    diagnostics: list[Diagnostic]
+    kb: KnowledgeBase | None
+    linked: dict[str, LinkedArticle] | None
+    timings: dict[str, float] = field(default_factory=dict)
+    text_bytes: int = 0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic]
+    timings: dict[str, float]
+    text_bytes: int
+    pages_written: int
+    pages_unchanged: int
+    pages_removed: int
+    graph: Graph
+
+
+@contextmanager
+def _timed(timings: dict[str, float], phase: str):
+    start = time.perf_counter()
+    yield
+    timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - start
+
+
+def check(content_dir: Path, root: Path | None = None) -> CheckResult:
+    """Load, validate and link; every problem found, none raised."""
+    timings: dict[str, float] = {}
+    with _timed(timings, "load"):
+        corpus, diagnostics = load_corpus(content_dir, root)
+    with _timed(timings, "validate"):
+        kb, found = validate(corpus)
+    diagnostics += found
+    text_bytes = sum(a.text_bytes for a in corpus.articles)
+    if kb is None or any(d.severity == "error" for d in diagnostics):
+        return CheckResult(sorted(diagnostics), kb, None, timings, text_bytes)
+    with _timed(timings, "link"):
+        linked, found = link(kb)
+    diagnostics += found
+    return CheckResult(sorted(diagnostics), kb, linked, timings, text_bytes)
+
+
+def site_assets() -> dict[str, bytes]:
+    folder = resources.files("builder").joinpath("assets")
+    return {f"assets/{item.name}": item.read_bytes() for item in sorted(folder.iterdir(), key=lambda i: i.name)
+            if item.is_file()}
+
+
+def build_docs(
+    content_dir: Path,
+    docs_dir: Path,
+    *,
+    templates_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    root: Path | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    """Generate the Markdown site into docs_dir. Raises ContentError and writes nothing on any error."""
+    result = check(content_dir, root)
+    fatal = result.errors + (result.warnings if strict else [])
+    if fatal or result.kb is None or result.linked is None:
+        raise ContentError(result.diagnostics if fatal else result.diagnostics)
+    timings = result.timings
+    with _timed(timings, "assemble"):
+        graph = assemble(result.kb, result.linked)
+    with _timed(timings, "render"):
+        files: dict[str, str | bytes] = dict(render_site(graph, templates_dir or DEFAULT_TEMPLATES))
+        files.update(site_assets())
+    with _timed(timings, "write"):
+        report = write_outputs(docs_dir, files)
+    return BuildResult(
+        result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
+        report.written, report.unchanged, report.removed, graph,
+    )

@@ -1,0 +1,313 @@
+"""Phase 5, render: Jinja2 templates turn the graph into Markdown pages.
+
+Every value a template prints is escaped for Markdown unless it is already
+`Markdown` (built here from parsed content), so a template cannot forget to escape.
+Templates that produce HTML (alias redirects) use Jinja's HTML autoescaping.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .assemble import Graph
+from .errors import RenderError
+from .graph import entity_graph_svg, local_graph_svg
+from .model import PartialDate
+from .markdown import (
+    Markdown,
+    MarkdownWriter,
+    Span,
+    escape_attr,
+    escape_block_start,
+    escape_text,
+    link,
+    parse,
+    safe_url,
+)
+
+RESERVED_ROOTS = {"entities", "articles", "archive", "assets", "search", "graph", "timeline", "conflicts",
+                  "quotes", "index", "404", "sitemap", "types"}
+
+
+def entity_path(entity_id: str) -> str:
+    return f"entities/{entity_id}.md"
+
+
+def article_path(article_id: str) -> str:
+    return f"articles/{article_id}.md"
+
+
+def type_path(type_id: str) -> str:
+    return f"types/{type_id}.md"
+
+
+def archive_key(date_text: str) -> str:
+    return date_text[:7]
+
+
+def archive_path(key: str) -> str:
+    return f"archive/{key}.md"
+
+
+def page_url(page: str) -> str:
+    """The URL path MkDocs gives a page with use_directory_urls: entities/x.md -> entities/x/."""
+    stem = page[: -len(".md")] if page.endswith(".md") else page
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_page: str, to_page: str) -> str:
+    """A link for raw HTML (which MkDocs does not rewrite): from one page's URL to another's."""
+    base = page_url(from_page) or "."
+    target = page_url(to_page)
+    path = posixpath.relpath(target or ".", base)
+    return "./" if path == "." else path + "/"
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """A link from one generated page to another, as MkDocs expects (relative .md path)."""
+    target, _, anchor = to_page.partition("#")
+    path = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def _escape_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Markdown):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return escape_text(str(value))
+
+
+class Renderer:
+    def __init__(self, graph: Graph, templates_dir: Path):
+        self.graph = graph
+        self.kb = graph.kb
+        loader = jinja2.FileSystemLoader(str(templates_dir))
+        common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True)
+        self.env = jinja2.Environment(autoescape=False, finalize=_escape_value, **common)
+        self.html_env = jinja2.Environment(autoescape=True, **common)
+        self.env.globals.update(
+            entity_link=self.entity_link,
+            article_link=self.article_link,
+            page_link=self.page_link,
+            markdown=self.markdown,
+            snippet=self.snippet,
+            raw=Markdown,
+            url=self.url,
+            safe_url=safe_url,
+            attr=escape_attr,
+            kb=self.kb,
+            graph=graph,
+        )
+        self.env.filters["date"] = lambda d: "" if d is None else d.display()
+        self.env.filters["month_title"] = lambda key: PartialDate(key).display()
+        self.env.filters["plural"] = lambda n, one, many: one if n == 1 else many
+        self.page = ""
+
+    # --- helpers the templates call ------------------------------------------------------
+    def url(self, to_page: str) -> str:
+        return relative(self.page, to_page)
+
+    def entity_link(self, entity_id: str, label: str | None = None) -> Markdown:
+        entity = self.kb.entities.get(entity_id)
+        if entity is None:
+            return escape_text(label or entity_id)
+        return link(escape_text(label or entity.name), self.url(entity_path(entity_id)))
+
+    def article_link(self, article_id: str, anchor: str = "", label: str | None = None) -> Markdown:
+        article = self.kb.articles[article_id]
+        target = article_path(article_id) + (f"#{anchor}" if anchor else "")
+        return link(escape_text(label or article.title), self.url(target))
+
+    def page_link(self, to_page: str, label: str) -> Markdown:
+        return link(escape_text(label), self.url(to_page))
+
+    def markdown(self, text: str, inline: bool = False) -> Markdown:
+        """User Markdown (summaries, facts) with [[id]] links resolved; raw HTML stays text."""
+        tree = parse(text, wikilinks=True)
+        writer = MarkdownWriter(
+            resolve_wikilink=lambda target, label: self.entity_link(target, label or None), heading_offset=2
+        )
+        out = writer.render(tree).strip()
+        if inline:
+            out = " ".join(out.split("\n\n"))
+        return Markdown(out)
+
+    def snippet(self, snip, highlight: str | None = None) -> Markdown:
+        """A source sentence with its entity mentions linked (the page's own entity in bold)."""
+        parts, cursor = [], 0
+        for start, end, entity_id in sorted(snip.mentions):
+            if start < cursor:
+                continue
+            parts.append(escape_text_edges(snip.text[cursor:start]))
+            name = snip.text[start:end]
+            if entity_id == highlight:
+                parts.append(f"**{escape_text(name)}**")
+            else:
+                parts.append(self.entity_link(entity_id, name))
+            cursor = end
+        parts.append(escape_text_edges(snip.text[cursor:]))
+        return Markdown("".join(parts))
+
+    # --- pages ---------------------------------------------------------------------------
+    def render(self, template: str, page: str, title: str, meta: dict | None = None, **context) -> str:
+        self.page = page
+        try:
+            body = self.env.get_template(template).render(page=page, **context)
+        except Exception as exc:  # a user-edited template can fail in any way
+            raise RenderError(_template_problem(template, exc)) from None
+        front = {"title": title, **(meta or {})}
+        return "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=True) + "---\n\n" + tidy(body)
+
+    def render_html(self, template: str, **context) -> str:
+        try:
+            return self.html_env.get_template(template).render(**context)
+        except Exception as exc:
+            raise RenderError(_template_problem(template, exc)) from None
+
+    def article_body(self, article_id: str) -> Markdown:
+        view = self.graph.articles[article_id]
+        article = view.article
+        hrefs = {}
+
+        def spans_for(number: int) -> list[Span]:
+            out = []
+            for span in view.linked.spans.get(number, []):
+                if span.href:
+                    if span.href not in hrefs:
+                        hrefs[span.href] = self.url(entity_path(span.href))
+                    out.append(replace(span, href=hrefs[span.href]))
+                else:
+                    out.append(span)
+            return out
+
+        anchors = {b.number: b.anchor for b in article.blocks}
+        writer = MarkdownWriter(spans_for=spans_for, anchor_for=anchors.get, heading_offset=1)
+        return writer.render(article.tree)
+
+
+_HEADING = re.compile(r"\n*^(#{1,6} .*|<div[^>]*>|</div>)$\n*", re.MULTILINE)
+
+
+def tidy(markdown: str) -> str:
+    """Blank lines around headings and HTML blocks, never more than one in a row."""
+    markdown = _HEADING.sub(lambda m: "\n\n" + m.group(1) + "\n\n", markdown)
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+
+
+def _template_problem(template: str, exc: Exception) -> str:
+    """'templates/x.md.j2:12:1: error: …' from an exception raised while rendering."""
+    line = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(template):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    return f"templates/{template}:{line or 1}:1: error: template failed: {type(exc).__name__}: {message}"
+
+
+def escape_text_edges(text: str) -> str:
+    if not text:
+        return ""
+    core = escape_text(text, at_block_start=False)
+    return (" " if text[0].isspace() else "") + core + (" " if text[-1].isspace() and text.strip() else "")
+
+
+def render_site(graph: Graph, templates_dir: Path) -> dict[str, str]:
+    """Every page of the site: docs-relative path -> file content."""
+    r = Renderer(graph, templates_dir)
+    kb = graph.kb
+    pages: dict[str, str] = {}
+    types = kb.vocabulary.entity_types
+    by_type: dict[str, list] = {t: [] for t in types}
+    for view in graph.entities.values():
+        by_type[view.entity.type].append(view)
+    for views in by_type.values():
+        views.sort(key=lambda v: (v.entity.name.lower(), v.entity.id))
+
+    for entity_id, view in graph.entities.items():
+        page = entity_path(entity_id)
+        r.page = page
+        svg = local_graph_svg(graph, entity_id, lambda other, p=page: relative_url(p, entity_path(other)))
+        pages[page] = r.render(
+            "entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view, local_graph=Markdown(svg)
+        )
+    for article_id, view in graph.articles.items():
+        page = article_path(article_id)
+        r.page = page
+        body = r.article_body(article_id)
+        pages[page] = r.render("article.md.j2", page, view.article.title, view=view, body=body)
+    for type_id, entity_type in types.items():
+        page = type_path(type_id)
+        pages[page] = r.render("type.md.j2", page, entity_type.plural, entity_type=entity_type, views=by_type[type_id])
+
+    pages["types/index.md"] = r.render("types.md.j2", "types/index.md", "Entities", by_type=by_type,
+                                       type_path=type_path)
+    archive: dict[str, list] = {}
+    for article in graph.articles_newest_first():
+        archive.setdefault(archive_key(article.date.text), []).append(article)
+    for key, articles in archive.items():
+        page = archive_path(key)
+        pages[page] = r.render("archive.md.j2", page, f"Articles: {_archive_title(key)}", key=key,
+                               label=_archive_title(key), articles=articles)
+    months = [(key, _archive_title(key), len(items)) for key, items in archive.items()]
+    pages["articles/index.md"] = r.render("articles.md.j2", "articles/index.md", "Articles",
+                                          articles=graph.articles_newest_first()[:100], months=months,
+                                          archive_path=archive_path)
+    top = sorted(graph.entities.values(), key=lambda v: (-v.source_count, -v.mention_count, v.entity.id))[:15]
+    pages["index.md"] = r.render("home.md.j2", "index.md", kb.vocabulary.title, {"hide": ["toc"]},
+                                 latest=graph.articles_newest_first()[:10], top=top, by_type=by_type,
+                                 type_path=type_path)
+    pages["timeline.md"] = r.render("timeline.md.j2", "timeline.md", "Timeline", items=graph.timeline)
+    pages["conflicts.md"] = r.render("conflicts.md.j2", "conflicts.md", "Where sources differ",
+                                     conflicts=graph.conflicts)
+    pages["quotes.md"] = r.render("quotes.md.j2", "quotes.md", "Quotes", quotes=graph.quotes)
+    r.page = "graph.md"
+    svg = entity_graph_svg(graph, lambda other: relative_url("graph.md", entity_path(other)))
+    pages["graph.md"] = r.render("graph.md.j2", "graph.md", "Graph", {"hide": ["toc"]}, svg=Markdown(svg))
+    pages.update(_redirects(graph, r))
+    return pages
+
+
+def _archive_title(key: str) -> str:
+    return PartialDate(key).display()
+
+
+def alias_slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _redirects(graph: Graph, r: Renderer) -> dict[str, str]:
+    """/kishida/ -> the Fumio Kishida page: one static HTML page per unambiguous alias slug."""
+    claims: dict[str, set[str]] = {}
+    for entity_id, view in graph.entities.items():
+        for name in view.entity.names:
+            slug = alias_slug(name)
+            if slug:
+                claims.setdefault(slug, set()).add(entity_id)
+        claims.setdefault(entity_id, set()).add(entity_id)
+    pages = {}
+    for slug, owners in sorted(claims.items()):
+        if len(owners) != 1 or slug in RESERVED_ROOTS:
+            continue
+        (entity_id,) = owners
+        target = f"../entities/{entity_id}/"
+        pages[f"{slug}/index.html"] = r.render_html(
+            "redirect.html.j2", target=target, name=graph.entities[entity_id].entity.name
+        )
+    return pages

@@ -1,0 +1,251 @@
+"""Phase 2, validate: every cross-file rule, every problem reported, nothing fixed silently.
+
+The result is a `KnowledgeBase`: the corpus indexed by id, the table of names the
+linker may use, and where in its article each fact's quote was found.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from .errors import Diagnostic, Location, error, warning
+from .model import Article, Corpus, Entity, Vocabulary
+
+
+
+@dataclass(frozen=True)
+class QuoteSpot:
+    """Where a fact's quote stands: an article, a block and a span of its plain text."""
+
+    article: str
+    block: int
+    start: int
+    end: int
+
+
+@dataclass
+class KnowledgeBase:
+    vocabulary: Vocabulary
+    entities: dict[str, Entity]
+    articles: dict[str, Article]
+    link_names: dict[str, str]  # surface form -> entity id, for auto-linking
+    ambiguous_names: dict[str, list[str]] = field(default_factory=dict)
+    quote_spots: dict[tuple[str, int, int], QuoteSpot] = field(default_factory=dict)
+
+
+def note(location: Location, message: str) -> Diagnostic:
+    return Diagnostic(location, "note", message)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    text = resources.files("builder").joinpath("data/common_words.txt").read_text("utf-8")
+    return frozenset(text.split())
+
+
+def validate(corpus: Corpus) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
+    """Check the corpus as a whole. Returns None for the knowledge base when the vocabulary is unusable."""
+    found: list[Diagnostic] = []
+    entities = {e.id: e for e in corpus.entities}
+    articles = {a.id: a for a in corpus.articles}
+    known = set(entities) | corpus.unreadable_ids
+    known_articles = set(articles) | corpus.unreadable_ids
+    vocabulary = corpus.vocabulary
+    for entity in corpus.entities:
+        found += _check_entity(entity, vocabulary, known, known_articles, entities)
+    link_names, ambiguous, alias_problems = _name_table(corpus.entities)
+    found += alias_problems
+    spots, quote_problems = _locate_quotes(corpus.entities, articles)
+    found += quote_problems
+    if vocabulary is None:
+        return None, found
+    kb = KnowledgeBase(vocabulary, entities, articles, link_names, ambiguous, spots)
+    return kb, found
+
+
+def did_you_mean(word: str, options) -> str:
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_entity(entity, vocabulary, known, known_articles, entities) -> list[Diagnostic]:
+    out = []
+
+    def missing_entity(target: str, where: Location, what: str) -> None:
+        if target not in known:
+            out.append(error(where, f"{what} '{target}' is not an entity{did_you_mean(target, known)}"))
+
+    def missing_article(article: str, where: Location) -> None:
+        if article not in known_articles:
+            out.append(error(where, f"cited article '{article}' does not exist{did_you_mean(article, known_articles)}"))
+
+    if vocabulary is not None and entity.type not in vocabulary.entity_types:
+        out.append(
+            error(
+                entity.type_location,
+                f"unknown entity type '{entity.type}'{did_you_mean(entity.type, vocabulary.entity_types)};"
+                f" expected one of: {', '.join(vocabulary.entity_types)}",
+            )
+        )
+    for relation in entity.relations:
+        if vocabulary is not None and relation.type not in vocabulary.relation_types:
+            types = vocabulary.relation_types
+            out.append(
+                error(
+                    relation.location,
+                    f"unknown relation type '{relation.type}'{did_you_mean(relation.type, types)};"
+                    " relation types are declared in content/kb.yml",
+                )
+            )
+        missing_entity(relation.target, relation.target_location, "relation target")
+        if relation.target == entity.id:
+            out.append(error(relation.target_location, "an entity cannot be related to itself"))
+        for article, where in zip(relation.sources, relation.source_locations):
+            missing_article(article, where)
+        if relation.since and relation.until and relation.until.text < relation.since.text:
+            out.append(error(relation.location, f"'until' ({relation.until}) is before 'since' ({relation.since})"))
+    for target, where in zip(entity.participants, entity.participant_locations):
+        missing_entity(target, where, "participant")
+    for reference in entity.references:
+        missing_entity(reference.target, reference.location, "[[link]] target")
+    for fact in entity.facts:
+        for citation in fact.citations:
+            missing_article(citation.article, citation.article_location)
+    if entity.type == "event" and entity.date is None:
+        out.append(warning(entity.location, "an event should have a 'date'"))
+    return out
+
+
+def _name_table(entities: list[Entity]) -> tuple[dict[str, str], dict[str, list[str]], list[Diagnostic]]:
+    """Which surface forms link to which entity, and every clash between them."""
+    claims: dict[str, list[tuple[Entity, bool, Location]]] = {}
+    out: list[Diagnostic] = []
+    for entity in entities:
+        seen_here: set[str] = set()
+        for name, ambiguous, where in [(entity.name, False, entity.location)] + [
+            (a.name, a.ambiguous, a.location) for a in entity.aliases
+        ]:
+            if name in seen_here:
+                out.append(warning(where, f"alias '{name}' is listed twice for this entity"))
+                continue
+            seen_here.add(name)
+            claims.setdefault(name, []).append((entity, ambiguous, where))
+            if name.islower() and name in common_words():
+                out.append(
+                    warning(where, f"alias '{name}' is a common lowercase word: it would link ordinary text")
+                )
+    link_names: dict[str, str] = {}
+    ambiguous: dict[str, list[str]] = {}
+    for name, owners in claims.items():
+        if len(owners) == 1:
+            if not owners[0][1]:
+                link_names[name] = owners[0][0].id
+            continue
+        ids = [o[0].id for o in owners]
+        ambiguous[name] = ids
+        if all(flag for _, flag, _ in owners):
+            first = owners[0]
+            out.append(
+                note(first[2], f"alias '{name}' is shared by {', '.join(ids)} and marked ambiguous: it is not auto-linked")
+            )
+            continue
+        for entity, flag, where in owners:
+            if flag:
+                continue
+            others = ", ".join(f"'{o.id}' ({w})" for o, _, w in owners if o is not entity)
+            out.append(
+                error(
+                    where,
+                    f"name '{name}' is also claimed by {others}; mark it `ambiguous: true`"
+                    " in every entity that uses it, or remove it",
+                )
+            )
+    return link_names, ambiguous, out
+
+
+# --- quotes ---------------------------------------------------------------------------------
+
+_QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "′": "'", "\u00a0": " "})
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Text with whitespace runs folded and typographic quotes made plain, and where each char came from."""
+    out, where = [], []
+    previous_space = True
+    for index, ch in enumerate(text.translate(_QUOTE_FOLD)):
+        if ch.isspace():
+            if previous_space:
+                continue
+            ch, previous_space = " ", True
+        else:
+            previous_space = False
+        out.append(ch)
+        where.append(index)
+    while out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    return "".join(out), where
+
+
+def _locate_quotes(entities: list[Entity], articles: dict[str, Article]):
+    spots: dict[tuple[str, int, int], QuoteSpot] = {}
+    out: list[Diagnostic] = []
+    normalised: dict[str, list[tuple[str, list[int]]]] = {}
+    for entity in entities:
+        for f_index, fact in enumerate(entity.facts):
+            for c_index, citation in enumerate(fact.citations):
+                article = articles.get(citation.article)
+                if article is None:
+                    continue  # reported as a missing article
+                if citation.article not in normalised:
+                    normalised[citation.article] = [normalise(b.text) for b in article.blocks]
+                spot = _find_quote(citation.quote, citation.article, normalised[citation.article])
+                if spot:
+                    spots[(entity.id, f_index, c_index)] = spot
+                else:
+                    out.append(error(citation.location, _quote_not_found(citation.quote, article)))
+    return spots, out
+
+
+def _find_quote(quote: str, article_id: str, blocks: list[tuple[str, list[int]]]) -> QuoteSpot | None:
+    wanted, _ = normalise(quote)
+    if not wanted:
+        return None
+    for number, (text, where) in enumerate(blocks):
+        at = text.find(wanted)
+        if at >= 0:
+            return QuoteSpot(article_id, number, where[at], where[at + len(wanted) - 1] + 1)
+    return None
+
+
+def _quote_not_found(quote: str, article: Article) -> str:
+    wanted, _ = normalise(quote)
+    best, best_score = "", 0.0
+    for block in article.blocks:
+        for start, end in block.sentences or [(0, len(block.text))]:
+            sentence = normalise(block.text[start:end])[0]
+            score = difflib.SequenceMatcher(None, wanted, sentence, autojunk=False).ratio()
+            if score > best_score:
+                best, best_score = sentence, score
+    message = f"quote not found verbatim in article '{article.id}'"
+    if best_score >= 0.5:
+        differs = _first_difference(wanted, best)
+        message += f"; closest passage: \"{_clip(best)}\"{differs}"
+    return message
+
+
+def _first_difference(wanted: str, found: str) -> str:
+    matcher = difflib.SequenceMatcher(None, wanted, found, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag != "equal" and a2 > a1:
+            return f" (quote has '{wanted[max(0, a1 - 10):a2 + 10]}', article has '{found[max(0, b1 - 10):b2 + 10]}')"
+    return ""
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
