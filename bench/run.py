@@ -101,7 +101,8 @@ def run_child(cmd: list[str], *, cwd: Path, log: Path, stdin_text: str | None = 
     """Run a child process; its own peak RSS comes from wait4's rusage."""
     start = time.perf_counter()
     with open(log, "ab") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=out, stderr=out)
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=out, stderr=out)
         if stdin_text is not None:
             proc.stdin.write(stdin_text.encode("utf-8"))
         proc.stdin.close()
@@ -141,10 +142,34 @@ def generate_corpus(content: Path, args, log: Path) -> ChildRun:
     return run
 
 
-def mkdocs_build(config: Path, docs: Path, site: Path, log: Path, timeout: float) -> ChildRun:
-    """`mkdocs build` of `docs` into `site`, everything else from `config`."""
-    override = yaml.safe_dump({"INHERIT": config.name, "docs_dir": str(docs), "site_dir": str(site)})
+def mkdocs_override(config: Path, docs: Path, site: Path, drop_plugins: list[str]) -> str:
+    """A config that inherits `config` but builds `docs` into `site` with MkDocs alone.
+
+    MkDocs merges INHERIT with mergedeep's REPLACE strategy, so the lists given
+    here replace the parent's: the kb plugin (and any hook) would run the builder
+    again, on the repo's content/.
+    """
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config, "rb") as fd:
+        parent = yaml_load(fd)
+    plugins = [p for p in parent.get("plugins", []) if plugin_name(p) not in drop_plugins]
+    return yaml.safe_dump({
+        "INHERIT": config.name, "docs_dir": str(docs), "site_dir": str(site),
+        "plugins": plugins, "hooks": [],
+    })
+
+
+def plugin_name(entry) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry))
+
+
+def mkdocs_build(args, docs: Path, site: Path, log: Path) -> ChildRun:
+    """`mkdocs build` of the already generated `docs` into `site`; the rest as the repo's."""
+    config = args.mkdocs_config
+    override = mkdocs_override(config, docs, site, args.drop_plugin)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", "-"]
+    timeout = args.mkdocs_timeout
     run = run_child(cmd, cwd=config.parent, log=log, stdin_text=override, timeout=timeout)
     check_child(run, "mkdocs build", log)
     return run
@@ -217,6 +242,7 @@ def benchmark(args, workdir: Path, *, with_floor: bool, with_edit: bool) -> Resu
     res = Results(args.articles, args.entities, args.seed, machine_info())
     content, docs, cache = workdir / "content", workdir / "docs", workdir / "cache"
     log = workdir / "bench.log"
+    log.write_bytes(b"")
 
     say(f"generating {args.articles:,} articles / {args.entities:,} entities in {workdir}")
     gen = generate_corpus(content, args, log)
@@ -234,7 +260,7 @@ def benchmark(args, workdir: Path, *, with_floor: bool, with_edit: bool) -> Resu
     res.pages_written = int(result.pages_written)
 
     say("mkdocs ...")
-    mk = mkdocs_build(args.mkdocs_config, docs, workdir / "site", log, args.mkdocs_timeout)
+    mk = mkdocs_build(args, docs, workdir / "site", log)
     res.mkdocs_s, res.mkdocs_rss_mb = mk.seconds, mk.max_rss_mb
     res.full_build_s = res.builder_wall_s + res.mkdocs_s
     res.builder_share = res.builder_wall_s / res.full_build_s
@@ -242,7 +268,7 @@ def benchmark(args, workdir: Path, *, with_floor: bool, with_edit: bool) -> Resu
 
     if with_floor:
         say("floor: mkdocs alone on the same Markdown ...")
-        floor = mkdocs_build(args.mkdocs_config, docs, workdir / "site-floor", log, args.mkdocs_timeout)
+        floor = mkdocs_build(args, docs, workdir / "site-floor", log)
         res.floor_s, res.floor_rss_mb = floor.seconds, floor.max_rss_mb
         res.total_over_floor = res.full_build_s / floor.seconds
 
@@ -339,6 +365,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="compare HTML/page with a results file saved by an earlier --json run")
     parser.add_argument("--mkdocs-config", type=Path, default=REPO / "mkdocs.yml")
     parser.add_argument("--mkdocs-timeout", type=float, default=3600.0, help="seconds per mkdocs build")
+    parser.add_argument("--drop-plugin", action="append", default=["kb"], metavar="NAME",
+                        help="MkDocs plugin to leave out of the config (default: kb, which runs the builder)")
     args = parser.parse_args(argv)
     args.mkdocs_config = args.mkdocs_config.resolve()
     if not args.mkdocs_config.exists():

@@ -57,21 +57,16 @@ def build(project: str, site_dir: str | None, strict: bool) -> None:
     from .site import build_site
 
     root = _root(project)
-    result = run_check(root / "content", root)
-    if _print_diagnostics(result.diagnostics, strict) and True:
-        if result.errors or strict:
-            click.echo("kb: nothing was built; site/ is unchanged", err=True)
-            sys.exit(1)
     target = Path(site_dir).resolve() if site_dir else root / "site"
     try:
-        build_site(root, target)
-    except ContentError as exc:
-        _print_diagnostics(exc.diagnostics, strict)
-        sys.exit(1)
+        log_lines = build_site(root, target, strict_content=strict)
     except BuilderError as exc:
-        click.echo(f"kb: {exc}", err=True)
-        click.echo("kb: nothing was built; site/ is unchanged", err=True)
+        click.echo(f"{exc}", err=True)
+        click.echo("kb: nothing was built; the previous site is unchanged", err=True)
         sys.exit(1)
+    for line in log_lines:
+        if ": warning: " in line or ": note: " in line:
+            click.echo(line.split(": ", 1)[1])
     click.echo(f"kb: site built in {target} (open {target / 'index.html'})")
 
 

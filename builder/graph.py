@@ -15,6 +15,7 @@ import numpy as np
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e"]
 LABELLED_NODES = 120
+GRAVITY = 0.5
 CO_MENTION_EDGES_PER_NODE = 3
 
 
@@ -48,6 +49,7 @@ def force_layout(n: int, edges: list[tuple[int, int]], iterations: int = 80, see
             pull = (dist / k)[:, None] * d
             np.add.at(displacement, src, -pull)
             np.add.at(displacement, dst, pull)
+        displacement -= GRAVITY * (pos - 0.5)  # keeps loose components near the middle
         length = np.maximum(np.sqrt((displacement**2).sum(-1)), 1e-9)
         pos += displacement / length[:, None] * np.minimum(length, temperature)[:, None]
         pos -= pos.mean(axis=0) - 0.5

@@ -196,7 +196,7 @@ class Renderer:
             return out
 
         anchors = {b.number: b.anchor for b in article.blocks}
-        writer = MarkdownWriter(spans_for=spans_for, anchor_for=anchors.get, heading_offset=1)
+        writer = MarkdownWriter(spans_for=spans_for, anchor_for=anchors.get)
         return writer.render(article.tree)
 
 

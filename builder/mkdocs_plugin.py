@@ -1,0 +1,53 @@
+"""MkDocs glue, kept thin: run the kb builder before MkDocs reads the generated Markdown.
+
+Enabled with `plugins: [search, kb]` in mkdocs.yml. `mkdocs build` and `mkdocs serve`
+validate first; on any content error nothing is written and MkDocs aborts (under
+`serve`, the last good site stays served). `serve` also watches content/ and templates/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import BasePlugin
+
+from .errors import BuilderError, ContentError
+from .pipeline import DEFAULT_TEMPLATES, build_docs
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+
+class KbPlugin(BasePlugin):
+    def on_pre_build(self, config, **_kwargs) -> None:
+        root = Path(config.config_file_path).resolve().parent
+        templates = root / "templates"
+        try:
+            result = build_docs(
+                root / "content",
+                Path(config.docs_dir),
+                templates_dir=templates if templates.is_dir() else DEFAULT_TEMPLATES,
+                cache_dir=root / "build" / "cache",
+                root=root,
+                strict=os.environ.get("KB_STRICT") == "1",
+            )
+        except ContentError as exc:
+            for diagnostic in exc.diagnostics:
+                print(diagnostic, flush=True)
+            errors = sum(d.is_error for d in exc.diagnostics)
+            raise Abort(f"kb: {errors} error(s) in content; the site was not rebuilt") from None
+        except BuilderError as exc:
+            raise Abort(f"kb: {exc}") from None
+        for diagnostic in result.diagnostics:
+            log.info(str(diagnostic))
+        took = sum(result.timings.values())
+        log.info(f"kb: {result.pages_written} page(s) written, {result.pages_unchanged} unchanged, in {took:.2f} s")
+
+    def on_serve(self, server, config, builder, **_kwargs):
+        root = Path(config.config_file_path).resolve().parent
+        for folder in ("content", "templates"):
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server
