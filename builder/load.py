@@ -265,6 +265,10 @@ def _explain(spec: type[BaseModel], doc: SourceDoc, loc: tuple, err: dict) -> tu
         if pattern == ID_PATTERN:
             return doc.at(*loc), f"invalid id '{value}' in '{name}': {check_id(str(value))}"
         if "https?" in pattern:
+            if str(value).lower().startswith(("http://", "https://")):
+                return doc.at(*loc), (
+                    f"invalid URL '{value}' in '{name}': spaces, quotes and angle brackets must be percent-encoded"
+                )
             return doc.at(*loc), f"invalid URL '{value}' in '{name}': only http:// and https:// URLs are allowed"
         return doc.at(*loc), f"invalid date '{value}' in '{name}': expected YYYY, YYYY-MM or YYYY-MM-DD"
     if kind == "value_error":

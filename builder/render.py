@@ -7,6 +7,7 @@ Templates that produce HTML (alias redirects) use Jinja's HTML autoescaping.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import replace
@@ -170,7 +171,8 @@ class Renderer:
             body = self.env.get_template(template).render(page=page, **context)
         except Exception as exc:  # a user-edited template can fail in any way
             raise RenderError(_template_problem(template, exc)) from None
-        front = {"title": title, **(meta or {})}
+        # MkDocs themes print page titles without escaping them: escape here, once.
+        front = {"title": html.escape(" ".join(title.split()), quote=False), **(meta or {})}
         return "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=True) + "---\n\n" + tidy(body)
 
     def render_html(self, template: str, **context) -> str:

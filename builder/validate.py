@@ -238,10 +238,17 @@ def _quote_not_found(quote: str, article: Article) -> str:
 
 
 def _first_difference(wanted: str, found: str) -> str:
-    matcher = difflib.SequenceMatcher(None, wanted, found, autojunk=False)
+    """Where the quote and the closest passage part ways, word by word."""
+    a, b = wanted.split(), found.split()
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag != "equal" and a2 > a1:
-            return f" (quote has '{wanted[max(0, a1 - 10):a2 + 10]}', article has '{found[max(0, b1 - 10):b2 + 10]}')"
+        if tag == "equal":
+            continue
+        if tag == "insert":
+            return f" (the article has '{' '.join(b[b1:b2])}' where the quote has nothing)"
+        if tag == "delete" or b1 >= len(b):
+            return f" (the quote has '{' '.join(a[a1:a2])}', which the article does not)"
+        return f" (the quote has '{' '.join(a[a1:a2])}' where the article has '{' '.join(b[b1:b2])}')"
     return ""
 
 
