@@ -8,6 +8,7 @@ first mention of each entity in a paragraph, a highlight on each cited quote.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from .errors import Diagnostic, warning
@@ -16,6 +17,9 @@ from .mentions import MentionFinder
 from .model import Article
 from .quotes import Quote, find_quotes
 from .validate import KnowledgeBase
+
+
+_BARE_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,13 @@ def link_article(
         if block.kind == "paragraph":
             linked_here: set[str] = set()
             starts = [s[0] for s in block.sentences]
+            urls = [m.span() for m in _BARE_URL.finditer(block.text)]
             for match in finder.find(block.text):
                 segment = _segment_of(block, match.start, match.end)
                 if segment is None:
                     continue  # inside code, or across formatting
+                if any(a <= match.start < b for a, b in urls):
+                    continue  # part of a bare URL or e-mail address
                 sentence = max(0, bisect.bisect_right(starts, match.start) - 1)
                 result.mentions.append(
                     Mention(match.entity_id, article.id, block.number, match.start, match.end, sentence)
