@@ -199,7 +199,12 @@ def _add_sources(kb: KnowledgeBase, linked: dict[str, LinkedArticle], views: dic
         for article in articles[:MAX_SOURCE_ARTICLES]:
             view.sources.append(SourceEntry(article, _snippets(article, linked[article.id], per_article[article.id])))
         view.more_sources = max(0, len(articles) - MAX_SOURCE_ARTICLES)
-        view.figures = _figures(view)
+    headlines: dict[str, list[Article]] = defaultdict(list)
+    for article_id, result in linked.items():
+        for entity_id in result.title_entities:
+            headlines[entity_id].append(kb.articles[article_id])
+    for entity_id, view in views.items():
+        view.figures = _figures(view, headlines.get(entity_id, []))
 
 
 def _snippets(article: Article, result: LinkedArticle, mentions: list[Mention]) -> list[Snippet]:
@@ -219,15 +224,17 @@ def _snippets(article: Article, result: LinkedArticle, mentions: list[Mention]) 
     return out
 
 
-def _figures(view: EntityView) -> list[FigureView]:
+def _figures(view: EntityView, headlines: list[Article]) -> list[FigureView]:
+    """Figures in the sentences (and headlines) that name the entity, grouped by value."""
     grouped: dict[str, FigureView] = {}
-    for entry in view.sources:
-        for snippet in entry.snippets:
-            for figure in find_figures(snippet.text):
-                item = grouped.setdefault(figure.key, FigureView(figure, []))
-                source = (snippet.article_id, snippet.anchor, figure.text)
-                if source not in item.sources:
-                    item.sources.append(source)
+    passages = [(a.id, "", a.title) for a in headlines]
+    passages += [(s.article_id, s.anchor, s.text) for entry in view.sources for s in entry.snippets]
+    for article_id, anchor, text in passages:
+        for figure in find_figures(text):
+            item = grouped.setdefault(figure.key, FigureView(figure, []))
+            source = (article_id, anchor, figure.text)
+            if source not in item.sources:
+                item.sources.append(source)
     return sorted(grouped.values(), key=lambda f: (-len({s[0] for s in f.sources}), f.figure.kind, f.figure.key))
 
 

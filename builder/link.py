@@ -38,6 +38,7 @@ class LinkedArticle:
     mentions: list[Mention] = field(default_factory=list)
     spans: dict[int, list[Span]] = field(default_factory=dict)  # block number -> decorations
     quotes: list[Quote] = field(default_factory=list)
+    title_entities: list[str] = field(default_factory=list)  # entities named in the headline
 
 
 def link(kb: KnowledgeBase, finder: MentionFinder | None = None) -> tuple[dict[str, LinkedArticle], list[Diagnostic]]:
@@ -77,6 +78,7 @@ def link_article(
         if spans:
             result.spans[block.number] = spans
     result.quotes = find_quotes(article, result.mentions, entity_types)
+    result.title_entities = sorted({m.entity_id for m in finder.find(article.title)})
     return result
 
 
