@@ -16,7 +16,8 @@ from .model import Article, Entity, EntityType, Fact, PartialDate
 from .quotes import Quote, merge_quotes
 from .validate import KnowledgeBase
 
-MAX_SOURCE_ARTICLES = 200  # articles shown in full under "In the sources"; the rest are counted
+MAX_SOURCE_ARTICLES = 50  # newest articles shown with their sentences under "In the sources"
+MAX_LISTED_ARTICLES = 500  # older ones listed by title; beyond that, counted
 MAX_RELATED = 12
 MAX_SIMILAR_ARTICLES = 5
 SIMILARITY_CANDIDATES = 200
@@ -90,7 +91,8 @@ class EntityView:
     type: EntityType
     relations: list[RelationView] = field(default_factory=list)
     sources: list[SourceEntry] = field(default_factory=list)
-    more_sources: int = 0
+    older_sources: list[Article] = field(default_factory=list)  # listed by title only
+    more_sources: int = 0  # beyond those, only counted
     source_count: int = 0
     mention_count: int = 0
     first_seen: PartialDate | None = None
@@ -198,7 +200,8 @@ def _add_sources(kb: KnowledgeBase, linked: dict[str, LinkedArticle], views: dic
         view.first_seen = min((a.date for a in articles), key=lambda d: d.text)
         for article in articles[:MAX_SOURCE_ARTICLES]:
             view.sources.append(SourceEntry(article, _snippets(article, linked[article.id], per_article[article.id])))
-        view.more_sources = max(0, len(articles) - MAX_SOURCE_ARTICLES)
+        view.older_sources = articles[MAX_SOURCE_ARTICLES:MAX_LISTED_ARTICLES]
+        view.more_sources = max(0, len(articles) - MAX_LISTED_ARTICLES)
     headlines: dict[str, list[Article]] = defaultdict(list)
     for article_id, result in linked.items():
         for entity_id in result.title_entities:

@@ -10,6 +10,7 @@ turn into raw HTML, a script or an unintended link.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote
@@ -24,6 +25,7 @@ _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", '"': "&q
 # Python-Markdown's ESCAPED_CHARS: a backslash before any of these is honoured.
 _BACKSLASHED = set("\\`*_{}[]()#+-.!")
 _ALWAYS = set("\\`*_{}[]!") | set(_HTML_SPECIAL)
+_BLOCK_MARKERS = frozenset("#+-=~:")
 _BLOCK_START = re.compile(r"^(\s*)([#+\-=~:]|\d+[.)])")
 
 
@@ -36,27 +38,24 @@ class Markdown(str):
         return str(self)
 
 
+_ESCAPES = str.maketrans({**_HTML_SPECIAL, **{ch: "\\" + ch for ch in _ALWAYS if ch not in _HTML_SPECIAL}})
+
+
+@lru_cache(maxsize=262144)
 def escape_text(text: str, at_block_start: bool = True) -> Markdown:
     """Escape plain text so that Python-Markdown renders exactly these characters.
 
     With at_block_start, a leading "#", "-", "1." and the like is escaped too, since
     the text may begin a line; pieces inside a paragraph do not need that.
     """
-    text = " ".join(text.split())
-    out = []
-    for ch in text:
-        if ch in _HTML_SPECIAL:
-            out.append(_HTML_SPECIAL[ch])
-        elif ch in _ALWAYS:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    escaped = "".join(out)
+    escaped = " ".join(text.split()).translate(_ESCAPES)
     return Markdown(escape_block_start(escaped) if at_block_start else escaped)
 
 
 def escape_block_start(markdown: str) -> str:
     """Make sure a line of Markdown does not start a heading, list, rule or block by accident."""
+    if not markdown or not (markdown[0] in _BLOCK_MARKERS or markdown[0].isdigit() or markdown[0].isspace()):
+        return markdown
     return _BLOCK_START.sub(_escape_block_start, markdown, count=1)
 
 

@@ -153,28 +153,44 @@ def _fragments(text: str) -> list[str]:
     return [p for p in parts if len(p.split()) >= 3]
 
 
+SHINGLE = 4  # words: a fragment is looked up by its first four words
+
+
+def _shingles(normal: str) -> set[str]:
+    words = normal.split()
+    return {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+
+
 def merge_quotes(quotes: list[Quote], articles: dict[str, Article]) -> list[Quote]:
-    """One Quote per statement: a quote whose words all appear in a longer one joins it."""
+    """One Quote per statement: a quote whose words all appear in a longer one joins it.
+
+    Candidates are found through an index of four-word shingles, so merging stays
+    near-linear in the number of quotes.
+    """
     ordered = sorted(quotes, key=lambda q: (-len(_normal(q.text)), q.sources[0].article_id, q.text))
     merged: list[Quote] = []
     normals: list[str] = []
+    index: dict[str, list[int]] = {}
     for quote in ordered:
         fragments = _fragments(quote.text) or [_normal(quote.text)]
+        first = " ".join(max(fragments, key=len).split()[:SHINGLE])
         home = None
-        for index, canonical in enumerate(merged):
-            if all(f in normals[index] for f in fragments) and _speakers_agree(canonical.speaker, quote.speaker):
-                home = index
+        for candidate in index.get(first, []):
+            if all(f in normals[candidate] for f in fragments) and _speakers_agree(merged[candidate].speaker, quote.speaker):
+                home = candidate
                 break
         if home is None:
             merged.append(Quote(quote.text, quote.speaker, list(quote.sources)))
-            normals.append(_normal(quote.text))
+            normal = _normal(quote.text)
+            normals.append(normal)
+            for shingle in _shingles(normal):
+                index.setdefault(shingle, []).append(len(merged) - 1)
             continue
         target = merged[home]
         target.sources.extend(quote.sources)
         target.speaker = target.speaker or quote.speaker
     for quote in merged:
         quote.sources.sort(key=lambda s: (articles[s.article_id].date.text if s.article_id in articles else "", s.article_id))
-    # a statement printed in pieces is attributed once the pieces agree on a speaker
     return sorted(merged, key=lambda q: (q.speaker or "~", q.sources[0].article_id, q.text))
 
 

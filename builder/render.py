@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +75,15 @@ def relative_url(from_page: str, to_page: str) -> str:
     return "./" if path == "." else path + "/"
 
 
+@lru_cache(maxsize=65536)
+def _relative_path(from_dir: str, target: str) -> str:
+    return posixpath.relpath(target, from_dir or ".")
+
+
 def relative(from_page: str, to_page: str) -> str:
     """A link from one generated page to another, as MkDocs expects (relative .md path)."""
     target, _, anchor = to_page.partition("#")
-    path = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    path = _relative_path(posixpath.dirname(from_page), target)
     return path + (f"#{anchor}" if anchor else "")
 
 
@@ -118,16 +123,23 @@ class Renderer:
         self.env.filters["month_title"] = lambda key: PartialDate(key).display()
         self.env.filters["plural"] = lambda n, one, many: one if n == 1 else many
         self.page = ""
+        self._entity_links: dict[tuple, Markdown] = {}
 
     # --- helpers the templates call ------------------------------------------------------
     def url(self, to_page: str) -> str:
         return relative(self.page, to_page)
 
     def entity_link(self, entity_id: str, label: str | None = None) -> Markdown:
-        entity = self.kb.entities.get(entity_id)
-        if entity is None:
-            return escape_text(label or entity_id)
-        return link(escape_text(label or entity.name), self.url(entity_path(entity_id)))
+        key = (posixpath.dirname(self.page), entity_id, label)
+        cached = self._entity_links.get(key)
+        if cached is None:
+            entity = self.kb.entities.get(entity_id)
+            if entity is None:
+                cached = escape_text(label or entity_id)
+            else:
+                cached = link(escape_text(label or entity.name), self.url(entity_path(entity_id)))
+            self._entity_links[key] = cached
+        return cached
 
     def article_link(self, article_id: str, anchor: str = "", label: str | None = None) -> Markdown:
         article = self.kb.articles[article_id]
@@ -192,7 +204,7 @@ class Renderer:
                 if span.href:
                     if span.href not in hrefs:
                         hrefs[span.href] = self.url(entity_path(span.href))
-                    out.append(replace(span, href=hrefs[span.href]))
+                    out.append(Span(span.start, span.end, hrefs[span.href], span.highlight, span.attrs))
                 else:
                     out.append(span)
             return out

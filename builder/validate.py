@@ -7,6 +7,7 @@ linker may use, and where in its article each fact's quote was found.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -193,16 +194,13 @@ def normalise(text: str) -> tuple[str, list[int]]:
 def _locate_quotes(entities: list[Entity], articles: dict[str, Article]):
     spots: dict[tuple[str, int, int], QuoteSpot] = {}
     out: list[Diagnostic] = []
-    normalised: dict[str, list[tuple[str, list[int]]]] = {}
     for entity in entities:
         for f_index, fact in enumerate(entity.facts):
             for c_index, citation in enumerate(fact.citations):
                 article = articles.get(citation.article)
                 if article is None:
                     continue  # reported as a missing article
-                if citation.article not in normalised:
-                    normalised[citation.article] = [normalise(b.text) for b in article.blocks]
-                spot = _find_quote(citation.quote, citation.article, normalised[citation.article])
+                spot = find_quote(citation.quote, article)
                 if spot:
                     spots[(entity.id, f_index, c_index)] = spot
                 else:
@@ -210,14 +208,26 @@ def _locate_quotes(entities: list[Entity], articles: dict[str, Article]):
     return spots, out
 
 
-def _find_quote(quote: str, article_id: str, blocks: list[tuple[str, list[int]]]) -> QuoteSpot | None:
-    wanted, _ = normalise(quote)
-    if not wanted:
+_QUOTE_CLASSES = {"'": "['’‘′]", "’": "['’‘′]", "‘": "['’‘′]", '"': '["“”„]', "“": '["“”„]', "”": '["“”„]'}
+
+
+def quote_pattern(quote: str) -> re.Pattern | None:
+    """A pattern for the quote that forgives whitespace and typographic quotes, nothing else."""
+    words = quote.split()
+    if not words:
         return None
-    for number, (text, where) in enumerate(blocks):
-        at = text.find(wanted)
-        if at >= 0:
-            return QuoteSpot(article_id, number, where[at], where[at + len(wanted) - 1] + 1)
+    parts = ["".join(_QUOTE_CLASSES.get(ch) or re.escape(ch) for ch in word) for word in words]
+    return re.compile(r"\s+".join(parts))
+
+
+def find_quote(quote: str, article: Article) -> QuoteSpot | None:
+    pattern = quote_pattern(quote)
+    if pattern is None:
+        return None
+    for block in article.blocks:
+        match = pattern.search(block.text)
+        if match:
+            return QuoteSpot(article.id, block.number, match.start(), match.end())
     return None
 
 

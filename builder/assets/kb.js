@@ -39,12 +39,33 @@
     });
   }
 
+  // Graph nodes are SVG links. Material's instant navigation ignores them (it only
+  // handles HTML links), so hand a plain click on to an equivalent HTML link: Material
+  // then loads the page in place, or the browser follows it as usual.
+  function svgLinkClick(event) {
+    if (event.defaultPrevented || event.button !== 0 ||
+        event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
+    var link = event.target && event.target.closest ? event.target.closest("a") : null;
+    if (!link || !(link instanceof SVGAElement) || !link.href || !link.href.baseVal) { return; }
+    var url = new URL(link.href.baseVal, location.href);
+    if (url.origin !== location.origin) { return; }
+    event.preventDefault();
+    event.stopPropagation();
+    var proxy = document.createElement("a");
+    proxy.href = url.href;
+    proxy.hidden = true;
+    document.body.appendChild(proxy);
+    proxy.click();
+    proxy.remove();
+  }
+
   function init() {
     markTarget();
     document.querySelectorAll(".kb-global svg").forEach(zoomable);
   }
 
   window.addEventListener("hashchange", markTarget);
+  document.addEventListener("click", svgLinkClick, true);
   if (window.document$ && window.document$.subscribe) {
     window.document$.subscribe(init);
   } else {
