@@ -1,14 +1,15 @@
 """MkDocs glue, kept thin: run the kb builder before MkDocs reads the generated Markdown.
 
 Enabled with `plugins: [search, kb]` in mkdocs.yml. `mkdocs build` and `mkdocs serve`
-validate first; on any content error nothing is written and MkDocs aborts (under
-`serve`, the last good site stays served). `serve` also watches content/ and templates/.
+validate first; on any content error nothing is written: `build` aborts, `serve`
+reports the errors and keeps serving the last good site. `serve` also watches content/ and templates/.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
@@ -21,6 +22,11 @@ log = logging.getLogger("mkdocs.plugins.kb")
 
 
 class KbPlugin(BasePlugin):
+    serving = False
+
+    def on_startup(self, *, command, dirty, **_kwargs) -> None:
+        self.serving = command == "serve"
+
     def on_pre_build(self, config, **_kwargs) -> None:
         root = Path(config.config_file_path).resolve().parent
         templates = root / "templates"
@@ -37,6 +43,11 @@ class KbPlugin(BasePlugin):
             for diagnostic in exc.diagnostics:
                 print(diagnostic, flush=True)
             errors = sum(d.is_error for d in exc.diagnostics)
+            if self.serving:
+                # MkDocs' server hangs on a failed build; generate nothing new instead, so the
+                # rebuild reproduces the last good site and keeps serving it.
+                print(f"kb: {errors} error(s) in content; still serving the last good site", file=sys.stderr, flush=True)
+                return
             raise Abort(f"kb: {errors} error(s) in content; the site was not rebuilt") from None
         except BuilderError as exc:
             raise Abort(f"kb: {exc}") from None
