@@ -73,7 +73,9 @@ def build(project: str, site_dir: str | None, strict: bool) -> None:
 @main.command()
 @click.option("--project", default=".", show_default=True, help=ROOT_HELP)
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-def serve(project: str, dev_addr: str) -> None:
+@click.option("--full/--dirty", default=False, show_default=True,
+              help="After an edit, rebuild every page (--full) or only pages whose Markdown changed (--dirty).")
+def serve(project: str, dev_addr: str, full: bool) -> None:
     """Serve the site locally; rebuild and reload when content/ or templates/ change."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort
@@ -83,7 +85,11 @@ def serve(project: str, dev_addr: str) -> None:
     if _print_diagnostics(result.diagnostics, False):
         sys.exit(1)
     try:
-        mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+        mkdocs_serve(
+            config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
+            build_type=None if full else "dirty",
+            strict=full,  # MkDocs warns that a dirty build is for development; content is checked above
+        )
     except Abort as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
