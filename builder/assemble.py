@@ -20,7 +20,7 @@ MAX_SOURCE_ARTICLES = 50  # newest articles shown with their sentences under "In
 MAX_LISTED_ARTICLES = 500  # older ones listed by title; beyond that, counted
 MAX_RELATED = 12
 MAX_SIMILAR_ARTICLES = 5
-SIMILARITY_CANDIDATES = 200
+SIMILARITY_CANDIDATES = 60
 
 
 @dataclass
@@ -186,35 +186,40 @@ def _add_relations(kb: KnowledgeBase, views: dict[str, EntityView]) -> None:
 
 def _add_sources(kb: KnowledgeBase, linked: dict[str, LinkedArticle], views: dict[str, EntityView]) -> None:
     by_entity: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+    sentence_mentions: dict[str, dict[tuple[int, int], list[Mention]]] = {}
     for article_id, result in linked.items():
+        sentences: dict[tuple[int, int], list[Mention]] = defaultdict(list)
         for mention in result.mentions:
             by_entity[mention.entity_id][article_id].append(mention)
+            sentences[(mention.block, mention.sentence)].append(mention)
+        sentence_mentions[article_id] = sentences
+    rank = {a.id: i for i, a in enumerate(sorted(kb.articles.values(), key=_newest_first))}
     for entity_id, per_article in by_entity.items():
         view = views.get(entity_id)
         if view is None:
             continue
-        articles = sorted((kb.articles[a] for a in per_article), key=_newest_first)
+        articles = [kb.articles[a] for a in sorted(per_article, key=rank.__getitem__)]
         view.source_count = len(articles)
         view.mention_count = sum(len(m) for m in per_article.values())
         view.last_seen = articles[0].date
         view.first_seen = min((a.date for a in articles), key=lambda d: d.text)
         for article in articles[:MAX_SOURCE_ARTICLES]:
-            view.sources.append(SourceEntry(article, _snippets(article, linked[article.id], per_article[article.id])))
+            view.sources.append(
+                SourceEntry(article, _snippets(article, sentence_mentions[article.id], per_article[article.id]))
+            )
         view.older_sources = articles[MAX_SOURCE_ARTICLES:MAX_LISTED_ARTICLES]
         view.more_sources = max(0, len(articles) - MAX_LISTED_ARTICLES)
     headlines: dict[str, list[Article]] = defaultdict(list)
     for article_id, result in linked.items():
         for entity_id in result.title_entities:
             headlines[entity_id].append(kb.articles[article_id])
+    figures_of: dict[str, list[Figure]] = {}  # each sentence is scanned once, however many entities it names
     for entity_id, view in views.items():
-        view.figures = _figures(view, headlines.get(entity_id, []))
+        view.figures = _figures(view, headlines.get(entity_id, []), figures_of)
 
 
-def _snippets(article: Article, result: LinkedArticle, mentions: list[Mention]) -> list[Snippet]:
+def _snippets(article: Article, by_sentence: dict[tuple[int, int], list[Mention]], mentions: list[Mention]) -> list[Snippet]:
     seen, out = set(), []
-    by_sentence: dict[tuple[int, int], list[Mention]] = defaultdict(list)
-    for mention in result.mentions:
-        by_sentence[(mention.block, mention.sentence)].append(mention)
     for mention in mentions:
         key = (mention.block, mention.sentence)
         if key in seen:
@@ -227,13 +232,16 @@ def _snippets(article: Article, result: LinkedArticle, mentions: list[Mention]) 
     return out
 
 
-def _figures(view: EntityView, headlines: list[Article]) -> list[FigureView]:
+def _figures(view: EntityView, headlines: list[Article], figures_of: dict[str, list[Figure]]) -> list[FigureView]:
     """Figures in the sentences (and headlines) that name the entity, grouped by value."""
     grouped: dict[str, FigureView] = {}
     passages = [(a.id, "", a.title) for a in headlines]
     passages += [(s.article_id, s.anchor, s.text) for entry in view.sources for s in entry.snippets]
     for article_id, anchor, text in passages:
-        for figure in find_figures(text):
+        found = figures_of.get(text)
+        if found is None:
+            found = figures_of[text] = find_figures(text)
+        for figure in found:
             item = grouped.setdefault(figure.key, FigureView(figure, []))
             source = (article_id, anchor, figure.text)
             if source not in item.sources:

@@ -15,7 +15,8 @@ from .errors import Diagnostic, warning
 from .markdown import Span
 from .mentions import MentionFinder
 from .model import Article
-from .quotes import Quote, find_quotes
+from .quotes import SPEAKER_TYPES, Quote, find_quotes
+from .cache import digest
 from .validate import KnowledgeBase
 
 
@@ -41,15 +42,27 @@ class LinkedArticle:
     title_entities: list[str] = field(default_factory=list)  # entities named in the headline
 
 
-def link(kb: KnowledgeBase, finder: MentionFinder | None = None) -> tuple[dict[str, LinkedArticle], list[Diagnostic]]:
-    finder = finder or MentionFinder(kb.link_names)
+def link(
+    kb: KnowledgeBase, cached: dict[str, LinkedArticle] | None = None
+) -> tuple[dict[str, LinkedArticle], list[Diagnostic], dict[str, LinkedArticle]]:
+    """Link every article. Results in `cached` are reused when their key matches.
+
+    Returns the results, the coverage warnings, and the cache entries for next time.
+    """
+    cached = cached or {}
+    finder = MentionFinder(kb.link_names)
     highlights = _quote_highlights(kb)
     entity_types = {entity_id: entity.type for entity_id, entity in kb.entities.items()}
-    linked = {
-        article_id: link_article(article, finder, highlights.get(article_id, {}), entity_types)
-        for article_id, article in sorted(kb.articles.items())
-    }
-    return linked, _coverage_warnings(kb, linked)
+    speakers = digest(*sorted(f"{e}={t}" for e, t in entity_types.items() if t in SPEAKER_TYPES))
+    linked, fresh = {}, {}
+    for article_id, article in sorted(kb.articles.items()):
+        spans = highlights.get(article_id, {})
+        key = digest(article.digest, article.id, article.title, finder.fingerprint, speakers, repr(sorted(spans.items())))
+        result = cached.get(key)
+        if result is None:
+            result = link_article(article, finder, spans, entity_types)
+        linked[article_id] = fresh[key] = result
+    return linked, _coverage_warnings(kb, linked), fresh
 
 
 def link_article(

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .cache import digest
 from .errors import Diagnostic, Location, error, relative_path
 from .model import (
     Alias,
@@ -39,16 +40,26 @@ from .source import SourceDoc, SourceProblem, parse_yaml, read_text, split_front
 ENTITY_SUFFIXES = (".yaml", ".yml")
 
 
-def load_corpus(content_dir: Path, root: Path | None = None) -> tuple[Corpus, list[Diagnostic]]:
-    """Read content_dir (kb.yml, entities/, articles/) into a Corpus plus every problem found."""
+def load_corpus(
+    content_dir: Path, root: Path | None = None, parsed: dict[str, list] | None = None
+) -> tuple[Corpus, list[Diagnostic]]:
+    """Read content_dir (kb.yml, entities/, articles/) into a Corpus plus every problem found.
+
+    `parsed` maps an article body's digest to its blocks from an earlier build; those
+    bodies are not parsed again (their syntax tree is made only if a page needs it).
+    """
     root = root or content_dir.parent
+    parsed = parsed or {}
     diagnostics: list[Diagnostic] = []
     vocabulary = _load_vocabulary(content_dir / "kb.yml", root, diagnostics)
     entities, broken_entities = _load_all(
         _files(content_dir / "entities", ENTITY_SUFFIXES, root, diagnostics), root, _load_entity, diagnostics
     )
     articles, broken_articles = _load_all(
-        _files(content_dir / "articles", (".md",), root, diagnostics), root, _load_article, diagnostics
+        _files(content_dir / "articles", (".md",), root, diagnostics),
+        root,
+        lambda path, article_id, display, found: _load_article(path, article_id, display, found, parsed),
+        diagnostics,
     )
     return Corpus(vocabulary, entities, articles, broken_entities | broken_articles), diagnostics
 
@@ -201,12 +212,18 @@ def _load_entity(path: Path, entity_id: str, display: str, diagnostics: list[Dia
     )
 
 
-def _load_article(path: Path, article_id: str, display: str, diagnostics: list[Diagnostic]) -> Article | None:
+def _load_article(
+    path: Path, article_id: str, display: str, diagnostics: list[Diagnostic], parsed: dict[str, list]
+) -> Article | None:
     doc, body, body_line = split_front_matter(read_text(path, display), display)
     spec = _validate(FrontMatterSpec, doc, diagnostics)
     if spec is None:
         return None
-    tree, blocks = parse_body(body, body_line)
+    body_digest = digest(str(body_line), body)
+    if body_digest in parsed:
+        tree, blocks = None, parsed[body_digest]
+    else:
+        tree, blocks = parse_body(body, body_line)
     return Article(
         id=article_id,
         title=spec.title,
@@ -219,6 +236,7 @@ def _load_article(path: Path, article_id: str, display: str, diagnostics: list[D
         location=Location(display, 1, 1),
         blocks=blocks,
         tree=tree,
+        digest=body_digest,
     )
 
 

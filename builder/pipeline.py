@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from .assemble import Graph, assemble
+from .cache import BuildCache, read_cache, write_cache
 from .errors import ContentError, Diagnostic
 from .link import LinkedArticle, link
 from .load import load_corpus
@@ -31,6 +32,7 @@ class CheckResult:
     linked: dict[str, LinkedArticle] | None
     timings: dict[str, float] = field(default_factory=dict)
     text_bytes: int = 0
+    cache: BuildCache = field(default_factory=BuildCache)  # what the next build may reuse
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -59,11 +61,12 @@ def _timed(timings: dict[str, float], phase: str):
     timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - start
 
 
-def check(content_dir: Path, root: Path | None = None) -> CheckResult:
+def check(content_dir: Path, root: Path | None = None, cache: BuildCache | None = None) -> CheckResult:
     """Load, validate and link; every problem found, none raised."""
     timings: dict[str, float] = {}
+    cache = cache or BuildCache()
     with _timed(timings, "load"):
-        corpus, diagnostics = load_corpus(content_dir, root)
+        corpus, diagnostics = load_corpus(content_dir, root, cache.blocks)
     with _timed(timings, "validate"):
         kb, found = validate(corpus)
     diagnostics += found
@@ -71,9 +74,11 @@ def check(content_dir: Path, root: Path | None = None) -> CheckResult:
     if kb is None or any(d.severity == "error" for d in diagnostics):
         return CheckResult(sorted(diagnostics), kb, None, timings, text_bytes)
     with _timed(timings, "link"):
-        linked, found = link(kb)
+        linked, found, fresh_links = link(kb, cache.links)
     diagnostics += found
-    return CheckResult(sorted(diagnostics), kb, linked, timings, text_bytes)
+    result = CheckResult(sorted(diagnostics), kb, linked, timings, text_bytes)
+    result.cache = BuildCache(blocks={a.digest: a.blocks for a in corpus.articles}, links=fresh_links)
+    return result
 
 
 def site_assets() -> dict[str, bytes]:
@@ -92,7 +97,8 @@ def build_docs(
     strict: bool = False,
 ) -> BuildResult:
     """Generate the Markdown site into docs_dir. Raises ContentError and writes nothing on any error."""
-    result = check(content_dir, root)
+    previous = read_cache(cache_dir)
+    result = check(content_dir, root, previous)
     fatal = result.errors + (result.warnings if strict else [])
     if fatal or result.kb is None or result.linked is None:
         raise ContentError(result.diagnostics if fatal else result.diagnostics)
@@ -100,10 +106,13 @@ def build_docs(
     with _timed(timings, "assemble"):
         graph = assemble(result.kb, result.linked)
     with _timed(timings, "render"):
-        files: dict[str, str | bytes] = dict(render_site(graph, templates_dir or DEFAULT_TEMPLATES))
+        pages, page_cache = render_site(graph, templates_dir or DEFAULT_TEMPLATES, previous.pages)
+        files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
     with _timed(timings, "write"):
         report = write_outputs(docs_dir, files)
+        result.cache.pages = page_cache
+        write_cache(cache_dir, result.cache)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
         report.written, report.unchanged, report.removed, graph,

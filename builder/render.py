@@ -20,6 +20,7 @@ import yaml
 from .assemble import Graph
 from .errors import RenderError
 from .graph import entity_graph_svg, local_graph_svg
+from .cache import digest
 from .model import PartialDate
 from .markdown import (
     Markdown,
@@ -211,7 +212,7 @@ class Renderer:
 
         anchors = {b.number: b.anchor for b in article.blocks}
         writer = MarkdownWriter(spans_for=spans_for, anchor_for=anchors.get)
-        return writer.render(article.tree)
+        return writer.render(article.tree if article.tree is not None else parse(article.body))
 
 
 _HEADING = re.compile(r"\n*^(#{1,6} .*|<div[^>]*>|</div>)$\n*", re.MULTILINE)
@@ -242,8 +243,33 @@ def escape_text_edges(text: str) -> str:
     return (" " if text[0].isspace() else "") + core + (" " if text[-1].isspace() and text.strip() else "")
 
 
-def render_site(graph: Graph, templates_dir: Path) -> dict[str, str]:
-    """Every page of the site: docs-relative path -> file content."""
+def _templates_digest(templates_dir: Path) -> str:
+    return digest(*(f"{p.name}\x00{p.read_text(encoding='utf-8')}" for p in sorted(templates_dir.glob("*.j2"))))
+
+
+def _article_fingerprint(graph: Graph, view, templates: str) -> str:
+    """Everything an article page shows, in one digest: equal digests mean an equal page."""
+    a = view.article
+    names = {e: graph.kb.entities[e].name for ids in view.entities_by_type.values() for e in ids}
+    similar = [(other, n, graph.kb.articles[other].title) for other, n in view.similar]
+    quotes = [(q.text, q.speaker, q.speaker and graph.kb.entities[q.speaker].name,
+               [(s.article_id, s.anchor, s.text, s.speaker) for s in q.sources]) for q in view.quotes]
+    types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
+    return digest(templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text,
+                  repr(sorted(view.linked.spans.items())), repr(sorted(names.items())), repr(similar),
+                  repr(quotes), repr(types), repr(list(view.entities_by_type.items())))
+
+
+def render_site(
+    graph: Graph, templates_dir: Path, previous: dict[str, tuple[str, str]] | None = None
+) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Every page of the site (docs-relative path -> Markdown), and the article pages to cache.
+
+    An article page whose fingerprint matches the one in `previous` is reused, not rendered.
+    """
+    previous = previous or {}
+    page_cache: dict[str, tuple[str, str]] = {}
+    templates = _templates_digest(templates_dir)
     r = Renderer(graph, templates_dir)
     kb = graph.kb
     pages: dict[str, str] = {}
@@ -263,9 +289,15 @@ def render_site(graph: Graph, templates_dir: Path) -> dict[str, str]:
         )
     for article_id, view in graph.articles.items():
         page = article_path(article_id)
-        r.page = page
-        body = r.article_body(article_id)
-        pages[page] = r.render("article.md.j2", page, view.article.title, view=view, body=body)
+        fingerprint = _article_fingerprint(graph, view, templates)
+        cached = previous.get(page)
+        if cached and cached[0] == fingerprint:
+            pages[page] = cached[1]
+        else:
+            r.page = page
+            body = r.article_body(article_id)
+            pages[page] = r.render("article.md.j2", page, view.article.title, view=view, body=body)
+        page_cache[page] = (fingerprint, pages[page])
     for type_id, entity_type in types.items():
         page = type_path(type_id)
         pages[page] = r.render("type.md.j2", page, entity_type.plural, entity_type=entity_type, views=by_type[type_id])
@@ -295,7 +327,7 @@ def render_site(graph: Graph, templates_dir: Path) -> dict[str, str]:
     svg = entity_graph_svg(graph, lambda other: relative_url("graph.md", entity_path(other)))
     pages["graph.md"] = r.render("graph.md.j2", "graph.md", "Graph", {"hide": ["toc"]}, svg=Markdown(svg))
     pages.update(_redirects(graph, r))
-    return pages
+    return pages, page_cache
 
 
 def _archive_title(key: str) -> str:

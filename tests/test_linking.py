@@ -59,7 +59,7 @@ def test_linking_the_fixture_article_skips_code_links_headings_and_urls(project:
     article.write_text(article.read_text() + "\nSee https://acme.example/Acme or mail doe@acme.example for Acme.\n")
     corpus, diagnostics = load_corpus(project / "content", project)
     kb, _ = validate(corpus)
-    linked, _ = link(kb)
+    linked, _, _ = link(kb)
     result = linked["acme-opens-lab"]
     blocks = {b.number: b for b in kb.articles["acme-opens-lab"].blocks}
     mentioned = [(blocks[m.block].text[m.start : m.end], m.entity_id) for m in result.mentions]

@@ -60,6 +60,9 @@
   }
 
   function init() {
+    // Material's search overlay is a role="dialog" without a name (axe: aria-dialog-name).
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) { search.setAttribute("aria-label", "Search"); }
     markTarget();
     document.querySelectorAll(".kb-global svg").forEach(zoomable);
   }

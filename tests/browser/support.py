@@ -114,6 +114,22 @@ def bind(port: int) -> _Server | None:
         return None
 
 
+def sitemap_urls(site: Site) -> set[str]:
+    """The URLs Material's instant navigation handles: sitemap.xml's, moved to our host.
+
+    Material (9.8) swaps in this page's protocol and host name but keeps the sitemap's
+    port and path, so instant navigation only works where site_url says the site lives.
+    """
+    sitemap = site.root / "sitemap.xml"
+    text = sitemap.read_text(encoding="utf-8") if sitemap.is_file() else ""
+    base = urlsplit(site.base_url)
+    urls = set()
+    for loc in re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", text):
+        parts = urlsplit(loc)
+        urls.add(f"{base.scheme}://{base.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}")
+    return urls
+
+
 def sitemap_url(root: Path) -> str | None:
     sitemap = root / "sitemap.xml"
     match = re.search(r"<loc>\s*([^<\s]+)\s*</loc>", sitemap.read_text(encoding="utf-8")) if sitemap.is_file() else None

@@ -1,0 +1,69 @@
+"""axe-core finds no serious or critical accessibility violations, in light and dark.
+
+Each page is checked with every axe rule in the light palette, then switched to the dark
+palette with the header's toggle and checked again with the rules that depend on colour
+(the others see the same page either way). axe-core comes bundled with
+axe-playwright-python (axe.min.js, injected into the page); the test checks that running
+it fetches nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .support import ARTICLE, KISHIDA, assert_no_problems
+
+PAGES = {"home": "/", "entity": KISHIDA, "article": ARTICLE, "graph": "/graph/"}
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def run_axe(page, options: dict) -> list[dict]:
+    results = page.evaluate(f"() => axe.run(document, {json.dumps(options)})")
+    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"  {v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+            f"      {', '.join(map(str, n['target']))}: {' '.join(n.get('failureSummary', '').split())[:200]}"
+            for n in v["nodes"][:5])
+        for v in violations)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_accessibility_violations_in_light_and_dark(axe_script, contexts, site, name):
+    browsing = contexts("desktop", "light")
+    page = browsing.new_page()
+    try:
+        page.goto(site.url(PAGES[name]))
+        page.wait_for_load_state("load")
+        assert page.evaluate(SCHEME) == "default"
+        mark, before = browsing.recorder.mark(), len(browsing.recorder.requests)
+
+        page.evaluate(axe_script)
+        light = run_axe(page, {"resultTypes": ["violations"]})
+        page.locator("label[title='Switch to dark mode']").click()
+        page.wait_for_function(f"({SCHEME})() === 'slate' && !document.body.hasAttribute('data-md-color-switching')")
+        dark = run_axe(page, {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": COLOUR_RULES}})
+        page.locator("label[title='Switch to light mode']").click()  # the choice is stored: undo it
+        page.wait_for_function(f"({SCHEME})() === 'default'")
+
+        # The browser asks for the favicon on its own, whenever it likes; anything else is axe's.
+        fetched = [u for u in browsing.recorder.requests[before:] if not u.endswith("/favicon.png")]
+        assert not fetched, f"axe-core fetched {fetched}"
+        assert_no_problems(browsing.recorder, mark, "while axe ran: ")
+    finally:
+        page.close()
+    report = (f"light:\n{describe(light)}\n" if light else "") + (f"dark:\n{describe(dark)}\n" if dark else "")
+    assert not (light or dark), f"{PAGES[name]}: serious or critical axe-core violations\n{report}"
