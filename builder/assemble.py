@@ -178,7 +178,7 @@ def _add_relations(kb: KnowledgeBase, views: dict[str, EntityView]) -> None:
             for participant in view.entity.participants:
                 if participant in views:
                     views[participant].relations.append(
-                        RelationView("participant in", entity_id, view.entity.date, None, (), False)
+                        RelationView("participant in", entity_id, None, None, (), False)
                     )
     for view in views.values():
         view.relations.sort(key=lambda r: (r.label, views[r.other].entity.name.lower()))

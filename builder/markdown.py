@@ -68,11 +68,6 @@ def _escape_block_start(match: re.Match) -> str:
     return lead + "\\" + marker
 
 
-def escape_attr(text: str) -> str:
-    """Escape text for an attribute value inside an attr_list `{: title="…" }`."""
-    return escape_text(text).replace('"', "&quot;").replace("}", "&#125;").replace("{", "&#123;")
-
-
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 

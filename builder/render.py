@@ -26,7 +26,6 @@ from .markdown import (
     Markdown,
     MarkdownWriter,
     Span,
-    escape_attr,
     escape_block_start,
     escape_text,
     link,
@@ -116,7 +115,6 @@ class Renderer:
             raw=Markdown,
             url=self.url,
             safe_url=safe_url,
-            attr=escape_attr,
             kb=self.kb,
             graph=graph,
         )
