@@ -223,6 +223,24 @@ class MarkdownWriter:
         self.heading_offset = heading_offset
         self.block_no = -1
 
+    def render_blocks(self, blocks) -> Markdown:
+        """Markdown for a plain-prose body (see text.plain_blocks): no syntax tree needed."""
+        out = []
+        for block in blocks:
+            self._offset = 0
+            if block.kind == "heading":
+                out.append("#" * min(6, block.level + self.heading_offset) + " " + escape_text_keep_edges(block.text).strip())
+                continue
+            self._spans = sorted(self.spans_for(block.number), key=lambda s: (s.start, s.end))
+            pieces = []
+            for segment in block.segments:  # line by line, exactly as the tree path sees text tokens
+                self._offset = segment.start
+                pieces.append(self._text(block.text[segment.start : segment.end], False))
+            text = escape_block_start(" ".join(pieces).strip())
+            anchor = self.anchor_for(block.number)
+            out.append(text + (f"\n{{: #{anchor} }}" if anchor and text else ""))
+        return Markdown("\n\n".join(b for b in out if b.strip()) + "\n")
+
     def render(self, tree: SyntaxTreeNode) -> Markdown:
         self.block_no = -1
         blocks = self._blocks(tree.children)

@@ -22,6 +22,7 @@ from .errors import RenderError
 from .graph import entity_graph_svg, local_graph_svg
 from .cache import digest
 from .model import PartialDate
+from .text import is_plain_prose
 from .markdown import (
     Markdown,
     MarkdownWriter,
@@ -210,6 +211,8 @@ class Renderer:
 
         anchors = {b.number: b.anchor for b in article.blocks}
         writer = MarkdownWriter(spans_for=spans_for, anchor_for=anchors.get)
+        if article.tree is None and is_plain_prose(article.body):
+            return writer.render_blocks(article.blocks)
         return writer.render(article.tree if article.tree is not None else parse(article.body))
 
 

@@ -221,3 +221,18 @@ class Browsing:
 def assert_no_problems(recorder: Recorder, mark=None, what: str = "") -> None:
     problems = recorder.problems() if mark is None else recorder.problems_since(mark)
     assert not problems, f"{what}{len(problems)} problem(s):\n" + "\n".join(problems[:50])
+
+
+SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
+
+
+def switch_palette(page, to: str) -> None:
+    """Click the header's palette toggle (the one shown) until the scheme is `to` ('slate'...)."""
+    if page.evaluate(SCHEME) != to:
+        page.locator("form[data-md-component=palette] label:not([hidden])").click()
+        page.wait_for_function(f"({SCHEME})() === {to!r} && !document.body.hasAttribute('data-md-color-switching')")
+        # Move off the toggle so its tooltip fades out (0.25 s) and is not half-drawn.
+        size = page.viewport_size or {"width": 800, "height": 600}
+        page.mouse.move(size["width"] // 2, size["height"] - 5)
+        page.wait_for_function("() => !document.querySelector('.md-tooltip--active')")
+        page.wait_for_timeout(300)

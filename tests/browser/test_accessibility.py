@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from .support import ARTICLE, KISHIDA, assert_no_problems
+from .support import ARTICLE, KISHIDA, SCHEME, assert_no_problems, switch_palette
 
 PAGES = {"home": "/", "entity": KISHIDA, "article": ARTICLE, "graph": "/graph/"}
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +52,9 @@ def test_no_serious_accessibility_violations_in_light_and_dark(axe_script, conte
 
         page.evaluate(axe_script)
         light = run_axe(page, {"resultTypes": ["violations"]})
-        page.locator("label[title='Switch to dark mode']").click()
-        page.wait_for_function(f"({SCHEME})() === 'slate' && !document.body.hasAttribute('data-md-color-switching')")
+        switch_palette(page, "slate")
         dark = run_axe(page, {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": COLOUR_RULES}})
-        page.locator("label[title='Switch to light mode']").click()  # the choice is stored: undo it
-        page.wait_for_function(f"({SCHEME})() === 'default'")
+        switch_palette(page, "default")  # the choice is stored: undo it
 
         # The browser asks for the favicon on its own, whenever it likes; anything else is axe's.
         fetched = [u for u in browsing.recorder.requests[before:] if not u.endswith("/favicon.png")]

@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .support import KISHIDA, assert_no_problems
+from .support import KISHIDA, SCHEME, assert_no_problems, switch_palette
 
 INSTANT = ("the page was reloaded, so instant navigation is off: Material only handles links its "
            "sitemap.xml lists, which needs site_url to be where the site is served (KB_SITE_URL)")
@@ -137,13 +137,10 @@ def test_graph_shows_every_entity_and_a_node_click_opens_its_page(browsing, site
 def test_palette_toggle_switches_between_light_and_dark(browsing, site):
     page = browsing.new_page()
     page.goto(site.url(KISHIDA))
-    scheme = "() => document.body.getAttribute('data-md-color-scheme')"
-    assert page.evaluate(scheme) == "default"
-    page.locator("label[title='Switch to dark mode']").click()
-    page.wait_for_function(f"({scheme})() === 'slate'")
+    assert page.evaluate(SCHEME) == "default"
+    switch_palette(page, "slate")
     # The choice survives a click to another page.
     follow(page, site, "Government of Japan", "/entities/government-of-japan/")
-    assert page.evaluate(scheme) == "slate"
-    page.locator("label[title='Switch to light mode']").click()
-    page.wait_for_function(f"({scheme})() === 'default'")
+    assert page.evaluate(SCHEME) == "slate"
+    switch_palette(page, "default")
     assert_no_problems(browsing.recorder)
