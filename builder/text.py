@@ -68,7 +68,7 @@ def parse_body(body: str, first_line: int) -> tuple[SyntaxTreeNode | None, list[
 # joined with spaces. markdown-it-py parses ~4 MB/s; this path is an order of magnitude faster.
 # tests/test_text.py checks that both paths give identical blocks.
 
-_MARKUP = re.compile(r"[`*_\[\]<>&\\|~]|[^\S \n\t]|^ {0,3}(?:[>+=-]|\d{1,9}[.)]|#(?!#{0,5} +\S))|^(?: {4}|\t)| {2,}$|\r|^ {0,3}#{1,6}(?: +#+)? *$", re.M)
+_MARKUP = re.compile(r"[`*_\[\]<>\\|~]|&(?:#|[A-Za-z][A-Za-z0-9]*;)|[^\S \n\t]|^ {0,3}(?:[>+=-]|\d{1,9}[.)]|#(?!#{0,5} +\S))|^(?: {4}|\t)| {2,}$|\r|^ {0,3}#{1,6}(?: +#+)? *$", re.M)
 _HEADING = re.compile(r"^ {0,3}(#{1,6}) +(.*?)(?: +#+)? *$")
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from builder.markdown import MarkdownWriter, Span, parse
 from builder.text import is_plain_prose, plain_blocks, read_blocks
 
-WORDS = st.sampled_from(["Microsoft", "Kishida's", "said", "the", "$2.9", "billion", "“quoted”", "AI", "1.", "-",
+WORDS = st.sampled_from(["Microsoft", "Kishida's", "said", "the", "$2.9", "billion", "“quoted”", "AI", "&", "&amp;", "AT&T", "R&D;", "1.", "-",
                          "#", "##", "2024", "Tokyo.", "(GENIAC)", "’s", "!", "{x}", "e.g.", "—", "Japan", "\u00a0", "a"])
 LINE = st.lists(WORDS, min_size=0, max_size=8).map(" ".join).map(lambda s: s)
 PREFIX = st.sampled_from(["", "", "", " ", "## ", "### ", "#### Heading ", "   "])
@@ -44,7 +44,7 @@ def test_fast_path_writes_the_same_markdown(body: str):
 
 
 def test_markup_sends_a_body_to_the_parser():
-    for body in ["a *b*", "a `b`", "> quote", "- item", "1. item", "a [b](c)", "a <b>", "a &amp;", "    code",
+    for body in ["a *b*", "a `b`", "> quote", "- item", "1. item", "a [b](c)", "a <b>", "a &amp;", "a &#38;", "x&copy;", "    code",
                  "#hashtag at start", "a\\\nb", "title\n===", "a  \nb"]:
         assert not is_plain_prose(body), body
     assert is_plain_prose("Plain words, $2.9 billion; “quotes” and Kishida’s (GENIAC)!\n\n## A heading\n\nMore.")

@@ -233,6 +233,6 @@ def switch_palette(page, to: str) -> None:
         page.wait_for_function(f"({SCHEME})() === {to!r} && !document.body.hasAttribute('data-md-color-switching')")
         # Move off the toggle so its tooltip fades out (0.25 s) and is not half-drawn.
         size = page.viewport_size or {"width": 800, "height": 600}
-        page.mouse.move(size["width"] // 2, size["height"] - 5)
+        page.mouse.move(1, size["height"] // 2)  # the left edge: no link (instant prefetch), no tooltip
         page.wait_for_function("() => !document.querySelector('.md-tooltip--active')")
         page.wait_for_timeout(300)

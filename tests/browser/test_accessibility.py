@@ -27,11 +27,6 @@ def axe_script() -> str:
     return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
-def run_axe(page, options: dict) -> list[dict]:
-    results = page.evaluate(f"() => axe.run(document, {json.dumps(options)})")
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
-
 def describe(violations: list[dict]) -> str:
     return "\n".join(
         f"  {v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
@@ -48,16 +43,20 @@ def test_no_serious_accessibility_violations_in_light_and_dark(axe_script, conte
         page.goto(site.url(PAGES[name]))
         page.wait_for_load_state("load")
         assert page.evaluate(SCHEME) == "default"
-        mark, before = browsing.recorder.mark(), len(browsing.recorder.requests)
+        mark, fetched = browsing.recorder.mark(), []
+
+        def run_axe(options: dict) -> list[dict]:
+            before = len(browsing.recorder.requests)
+            results = page.evaluate(f"() => axe.run(document, {json.dumps(options)})")
+            # The browser asks for the favicon on its own, whenever it likes; anything else is axe's.
+            fetched.extend(u for u in browsing.recorder.requests[before:] if not u.endswith("/favicon.png"))
+            return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
         page.evaluate(axe_script)
-        light = run_axe(page, {"resultTypes": ["violations"]})
+        light = run_axe({"resultTypes": ["violations"]})
         switch_palette(page, "slate")
-        dark = run_axe(page, {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": COLOUR_RULES}})
+        dark = run_axe({"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": COLOUR_RULES}})
         switch_palette(page, "default")  # the choice is stored: undo it
-
-        # The browser asks for the favicon on its own, whenever it likes; anything else is axe's.
-        fetched = [u for u in browsing.recorder.requests[before:] if not u.endswith("/favicon.png")]
         assert not fetched, f"axe-core fetched {fetched}"
         assert_no_problems(browsing.recorder, mark, "while axe ran: ")
     finally:
