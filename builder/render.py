@@ -350,7 +350,15 @@ def _redirects(graph: Graph, r: Renderer) -> dict[str, str]:
         claims.setdefault(entity_id, set()).add(entity_id)
     pages = {}
     for slug, owners in sorted(claims.items()):
-        if len(owners) != 1 or slug in RESERVED_ROOTS:
+        if slug in RESERVED_ROOTS:
+            continue
+        if len(owners) > 1:  # a name several entities share gets a page that lists them
+            page = f"{slug}/index.md"
+            r.page = page
+            names = sorted({n for e in owners for n in graph.entities[e].entity.names if alias_slug(n) == slug})
+            views = sorted((graph.entities[e] for e in owners), key=lambda v: (v.entity.name.lower(), v.entity.id))
+            pages[page] = r.render("disambiguation.md.j2", page, f"{names[0]} (disambiguation)",
+                                   {"search": {"exclude": True}}, names=names, views=views)
             continue
         (entity_id,) = owners
         target = f"../entities/{entity_id}/"

@@ -75,3 +75,23 @@ def test_linking_the_fixture_article_skips_code_links_headings_and_urls(project:
     linked_spans = [s for s in result.spans.get(code_paragraph.number, []) if s.href]
     texts = [code_paragraph.text[s.start : s.end] for s in linked_spans]
     assert texts == ["Doe", "Acme"], "the `Acme` code span and the [Acme home] link text are not linked"
+
+
+def test_an_alias_marked_ambiguous_is_not_linked_and_gets_a_disambiguation_page(project: Path):
+    import shutil
+
+    from bs4 import BeautifulSoup
+
+    from .conftest import run_kb
+
+    golden = Path(__file__).resolve().parent / "golden" / "alias-marked-ambiguous" / "content"
+    shutil.copytree(golden, project / "content", dirs_exist_ok=True)
+    result = run_kb("build", "--project", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "note: alias 'Acme' is shared by acme, springfield and marked ambiguous" in result.stdout
+    page = BeautifulSoup((project / "site" / "acme" / "index.html").read_text(), "html.parser")
+    targets = {a["href"] for a in page.select("article li a")}
+    assert {"../entities/acme/", "../entities/springfield/"} <= targets
+    article = BeautifulSoup((project / "site" / "articles" / "acme-opens-lab" / "index.html").read_text(), "html.parser")
+    linked_texts = [a.get_text() for a in article.select("article p a[href*='entities/']")]
+    assert "Acme" not in linked_texts and "Acme Corporation" in linked_texts
