@@ -48,6 +48,8 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(handler)
+    level = mkdocs_log.level
+    mkdocs_log.setLevel(logging.INFO)
     if strict_content:
         os.environ["KB_STRICT"] = "1"
     try:
@@ -62,6 +64,7 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
         raise
     finally:
         mkdocs_log.removeHandler(handler)
+        mkdocs_log.setLevel(level)
         os.environ.pop("KB_STRICT", None)
     _swap(tmp, site_dir)
     return lines.getvalue().splitlines()
