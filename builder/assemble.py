@@ -91,6 +91,7 @@ class EntityView:
     type: EntityType
     relations: list[RelationView] = field(default_factory=list)
     sources: list[SourceEntry] = field(default_factory=list)
+    mentioned_in: set[str] = field(default_factory=set)  # ids of every article that mentions it
     older_sources: list[Article] = field(default_factory=list)  # listed by title only
     more_sources: int = 0  # beyond those, only counted
     source_count: int = 0
@@ -148,6 +149,7 @@ def assemble(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> Graph:
     }
     _add_relations(kb, views)
     _add_sources(kb, linked, views)
+    _count_cited_sources(views)
     co_mentions = _add_related(linked, views)
     _add_backlinks(kb, views)
     conflicts = _add_facts(kb, views)
@@ -199,7 +201,7 @@ def _add_sources(kb: KnowledgeBase, linked: dict[str, LinkedArticle], views: dic
         if view is None:
             continue
         articles = [kb.articles[a] for a in sorted(per_article, key=rank.__getitem__)]
-        view.source_count = len(articles)
+        view.mentioned_in = set(per_article)
         view.mention_count = sum(len(m) for m in per_article.values())
         view.last_seen = articles[0].date
         view.first_seen = min((a.date for a in articles), key=lambda d: d.text)
@@ -216,6 +218,14 @@ def _add_sources(kb: KnowledgeBase, linked: dict[str, LinkedArticle], views: dic
     figures_of: dict[str, list[Figure]] = {}  # each sentence is scanned once, however many entities it names
     for entity_id, view in views.items():
         view.figures = _figures(view, headlines.get(entity_id, []), figures_of)
+
+
+def _count_cited_sources(views: dict[str, EntityView]) -> None:
+    """Distinct sources: articles that mention the entity or that its facts and relations cite."""
+    for view in views.values():
+        cited = {c.article for f in view.entity.facts for c in f.citations}
+        cited |= {a for r in view.entity.relations for a in r.sources}
+        view.source_count = len(cited | view.mentioned_in)
 
 
 def _snippets(article: Article, by_sentence: dict[tuple[int, int], list[Mention]], mentions: list[Mention]) -> list[Snippet]:
