@@ -21,12 +21,12 @@ from markdown_it.tree import SyntaxTreeNode
 
 # --- escaping ---------------------------------------------------------------------------
 
-_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", '"': "&quot;"}
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
 # Python-Markdown's ESCAPED_CHARS: a backslash before any of these is honoured.
 _BACKSLASHED = set("\\`*_{}[]()#+-.!")
-_ALWAYS = set("\\`*_{}[]!") | set(_HTML_SPECIAL)
-_BLOCK_MARKERS = frozenset("#+-=~:")
-_BLOCK_START = re.compile(r"^(\s*)([#+\-=~:]|\d+[.)])")
+_ALWAYS = set("\\`*_{}[]") | set(_HTML_SPECIAL)
+_BLOCK_MARKERS = frozenset("#+-=~:!")
+_BLOCK_START = re.compile(r"^(\s*)([#+\-=~:!]|\d+[.)])")
 
 
 class Markdown(str):
