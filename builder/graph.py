@@ -107,7 +107,8 @@ def _svg(graph, ids, edges, xy, degree, labelled, size, href, css_class, title) 
     colours = type_colours(graph.kb.vocabulary.entity_types)
     out = [
         f'<svg class="{css_class}" viewBox="0 0 {size} {size}" width="100%" '
-        f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">'
+        f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg" '
+        f'xmlns:xlink="http://www.w3.org/1999/xlink" aria-label="{escape(title)}">'
     ]
     out.append('<g class="kb-edges">')
     for a, b, kind in edges:
@@ -121,12 +122,17 @@ def _svg(graph, ids, edges, xy, degree, labelled, size, href, css_class, title) 
         name = escape(view.entity.name)
         label = f"{name} ({escape(view.type.label)})"
         out.append(
-            f'<a class="kb-node" href="{escape(href(entity_id))}" '
+            # xlink:href, not href: Material's instant navigation assigns el.href on every [href]
+            # element, which throws on SVG links (SVGAElement.href is read-only).
+            f'<a class="kb-node" xlink:href="{escape(href(entity_id))}" '
             f'aria-label="{label}" data-type="{escape(view.entity.type)}"><title>{label}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{colours[view.entity.type]}"/>'
         )
-        if entity_id in labelled:
-            out.append(f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}">{name}</text>')
+        if entity_id in labelled:  # labels of nodes in the right half go to their left, inside the frame
+            if x > size / 2:
+                out.append(f'<text x="{x - radius - 2:.1f}" y="{y + 4:.1f}" text-anchor="end">{name}</text>')
+            else:
+                out.append(f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}">{name}</text>')
         out.append("</a>")
     out.append("</g></svg>")
     return "".join(out)

@@ -30,11 +30,10 @@ from .support import (CHROMIUM_ARGS, DESKTOP, PHONE, ROOT, Browsing, Site, bind,
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Path of the Chromium to drive; skips (or fails, under KB_REQUIRE_BROWSER=1) without one."""
-    exe = os.environ.get("KB_CHROMIUM") or "/usr/bin/chromium"
-    if not (Path(exe).is_file() and os.access(exe, os.X_OK)):
-        exe = shutil.which("chromium")
+    wanted = os.environ.get("KB_CHROMIUM") or "/usr/bin/chromium"
+    exe = wanted if Path(wanted).is_file() and os.access(wanted, os.X_OK) else shutil.which("chromium")
     if exe is None:
-        skip_or_fail("Chromium is not installed (/usr/bin/chromium; apt-get install chromium)")
+        skip_or_fail(f"Chromium is not installed (no {wanted}, no chromium on PATH; apt-get install chromium)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as error:

@@ -46,8 +46,6 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(f"browser tests skipped: {reason}; set KB_REQUIRE_BROWSER=1 to make this an error")
 
 
-
-
 # --------------------------------------------------------------------------- site + server
 
 
@@ -61,7 +59,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         prefix = self.server.prefix
         if prefix:
             if not (path == prefix or path.startswith(prefix + "/")):
-                return str(self.server.root / "\0-outside-the-site")
+                return str(self.server.root / "__outside_the_site__" / "missing")
             path = path[len(prefix):] or "/"
         return super().translate_path(path)
 
@@ -136,11 +134,7 @@ def sitemap_url(root: Path) -> str | None:
     return match.group(1) if match else None
 
 
-
-
 # --------------------------------------------------------------------------- browser
-
-
 
 
 @dataclass
@@ -158,7 +152,8 @@ class Recorder:
         def on_console(message):
             if message.type == "error":
                 where = message.location or {}
-                self.console_errors.append(f"{page.url}: {message.text} ({where.get('url', '?')}:{where.get('lineNumber', '?')})")
+                source = f"{where.get('url', '?')}:{where.get('lineNumber', '?')}"
+                self.console_errors.append(f"{page.url}: {message.text} ({source})")
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
@@ -175,10 +170,7 @@ class Recorder:
             self.failed_requests.append(f"{request.url}: {request.failure}")
 
     def problems(self) -> list[str]:
-        return ([f"console error: {e}" for e in self.console_errors]
-                + [f"uncaught error: {e}" for e in self.page_errors]
-                + [f"failed request: {e}" for e in self.failed_requests]
-                + [f"off-site request: {u}" for u in self.offsite_requests])
+        return self.problems_since((0, 0, 0, 0))
 
     def mark(self) -> tuple[int, int, int, int]:
         return (len(self.console_errors), len(self.page_errors), len(self.failed_requests), len(self.offsite_requests))
@@ -216,8 +208,6 @@ class Browsing:
             self.context.close()
 
 
-
-
 def assert_no_problems(recorder: Recorder, mark=None, what: str = "") -> None:
     problems = recorder.problems() if mark is None else recorder.problems_since(mark)
     assert not problems, f"{what}{len(problems)} problem(s):\n" + "\n".join(problems[:50])
@@ -226,13 +216,16 @@ def assert_no_problems(recorder: Recorder, mark=None, what: str = "") -> None:
 SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
 
 
-def switch_palette(page, to: str) -> None:
-    """Click the header's palette toggle (the one shown) until the scheme is `to` ('slate'...)."""
-    if page.evaluate(SCHEME) != to:
-        page.locator("form[data-md-component=palette] label:not([hidden])").click()
-        page.wait_for_function(f"({SCHEME})() === {to!r} && !document.body.hasAttribute('data-md-color-switching')")
-        # Move off the toggle so its tooltip fades out (0.25 s) and is not half-drawn.
-        size = page.viewport_size or {"width": 800, "height": 600}
-        page.mouse.move(1, size["height"] // 2)  # the left edge: no link (instant prefetch), no tooltip
-        page.wait_for_function("() => !document.querySelector('.md-tooltip--active')")
-        page.wait_for_timeout(300)
+def switch_palette(page, to: str, *, click: bool = True) -> None:
+    """Switch to the palette `to` ('default' or 'slate') with the header's toggle.
+
+    click=False fires the click event on the toggle without moving the mouse there, which
+    leaves no hover tooltip fading in on screenshots and accessibility checks.
+    """
+    if page.evaluate(SCHEME) == to:
+        return
+    toggle = page.locator("form[data-md-component=palette] label:not([hidden])")
+    toggle.click() if click else toggle.dispatch_event("click")
+    page.wait_for_function(f"({SCHEME})() === {to!r} && !document.body.hasAttribute('data-md-color-switching')")
+    if not click:
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")  # no focus ring either

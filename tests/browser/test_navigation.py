@@ -1,4 +1,5 @@
-"""Moving around the site with real clicks: cross-references, citations, the graph.
+"""Moving around the site with real clicks: cross-references, citations, the graph, the
+dark palette's toggle.
 
 Material's instant navigation is on (theme.features in mkdocs.yml): a click fetches the next
 page and swaps it in without reloading. Each test sets a marker on `window` and checks it
@@ -37,12 +38,14 @@ def test_cross_references_lead_from_kishida_to_geniac_to_meti(browsing, site):
     page.goto(site.url(KISHIDA))
     expect(heading(page)).to_contain_text("Fumio Kishida")
     page.evaluate("window.__kbSamePage = true")
+    switch_palette(page, "slate")  # a real click on the header's toggle; the choice must stick
 
     follow(page, site, "Microsoft's $2.9 billion investment in Japan", "/entities/microsoft-japan-investment-2024/")
     follow(page, site, "Generative AI Accelerator Challenge", "/entities/geniac/")
     follow(page, site, "Ministry of Economy, Trade and Industry", "/entities/ministry-of-economy-trade-and-industry/")
 
     assert page.evaluate("window.__kbSamePage") is True, INSTANT
+    assert page.evaluate(SCHEME) == "slate", "the dark palette was lost on the way"
     page.go_back()
     expect(page).to_have_url(site.url("/entities/geniac/"))
     expect(heading(page)).to_contain_text("Generative AI Accelerator Challenge")
@@ -96,7 +99,8 @@ def test_fact_citation_highlights_the_quoted_paragraph(browsing, site):
     citation.click()
     expect(page).to_have_url(re.compile(r"/articles/[^/]+/#" + anchor + "$"))
     expect(page.locator(f"[id='{anchor}'] .kb-quote").first).to_be_visible()
-    page.wait_for_function("id => { const p = document.getElementById(id); return p.classList.contains('kb-target') || p.matches(':target'); }", arg=anchor)
+    page.wait_for_function("id => { const p = document.getElementById(id);"
+                           " return p.classList.contains('kb-target') || p.matches(':target'); }", arg=anchor)
     check_highlight(page, anchor, quote)
     assert page.evaluate("window.__kbSamePage") is True, INSTANT
 
@@ -131,16 +135,4 @@ def test_graph_shows_every_entity_and_a_node_click_opens_its_page(browsing, site
     page.locator('.kb-local svg a.kb-node[aria-label^="Government of Japan ("] circle').click()
     expect(page).to_have_url(site.url("/entities/government-of-japan/"))
     expect(heading(page)).to_contain_text("Government of Japan")
-    assert_no_problems(browsing.recorder)
-
-
-def test_palette_toggle_switches_between_light_and_dark(browsing, site):
-    page = browsing.new_page()
-    page.goto(site.url(KISHIDA))
-    assert page.evaluate(SCHEME) == "default"
-    switch_palette(page, "slate")
-    # The choice survives a click to another page.
-    follow(page, site, "Government of Japan", "/entities/government-of-japan/")
-    assert page.evaluate(SCHEME) == "slate"
-    switch_palette(page, "default")
     assert_no_problems(browsing.recorder)

@@ -10,10 +10,11 @@ import pytest
 
 from .support import assert_no_problems
 
+METI = ("/entities/ministry-of-economy-trade-and-industry/", "Ministry of Economy, Trade and Industry")
 CASES = [
     ("Kishida", "/entities/fumio-kishida/", "Fumio Kishida"),
-    ("METI", "/entities/ministry-of-economy-trade-and-industry/", "Ministry of Economy, Trade and Industry"),
-    ("Ministry of Economy", "/entities/ministry-of-economy-trade-and-industry/", "Ministry of Economy, Trade and Industry"),
+    ("METI", *METI),
+    ("Ministry of Economy", *METI),
     ("SCMP", "/entities/south-china-morning-post/", "South China Morning Post"),
 ]
 
