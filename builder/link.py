@@ -20,7 +20,7 @@ from .cache import digest
 from .validate import KnowledgeBase
 
 
-_BARE_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_BARE_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ def link_article(
         if block.kind == "paragraph":
             linked_here: set[str] = set()
             starts = [s[0] for s in block.sentences]
-            urls = [m.span() for m in _BARE_URL.finditer(block.text)]
+            text = block.text
+            urls = [m.span() for m in _BARE_URL.finditer(text)] if ("@" in text or "//" in text or "www." in text) else []
             for match in finder.find(block.text):
                 segment = _segment_of(block, match.start, match.end)
                 if segment is None:

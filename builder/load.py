@@ -220,10 +220,9 @@ def _load_article(
     if spec is None:
         return None
     body_digest = digest(str(body_line), body)
-    if body_digest in parsed:
-        tree, blocks = None, parsed[body_digest]
-    else:
-        tree, blocks = parse_body(body, body_line)
+    # The syntax tree is not kept: 10,000 of them take gigabytes. Rendering parses again
+    # the bodies that need it (those that are not plain prose).
+    blocks = parsed[body_digest] if body_digest in parsed else parse_body(body, body_line)[1]
     return Article(
         id=article_id,
         title=spec.title,
@@ -235,7 +234,6 @@ def _load_article(
         body_line=body_line,
         location=Location(display, 1, 1),
         blocks=blocks,
-        tree=tree,
         digest=body_digest,
     )
 

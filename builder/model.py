@@ -163,7 +163,6 @@ class Article:
     body_line: int
     location: Location
     blocks: list = field(default_factory=list)  # list[text.Block]
-    tree: object = None  # the parsed body (markdown_it SyntaxTreeNode), None when blocks came from the cache
     digest: str = ""  # of the body: the key of everything cached about it
 
     @property

@@ -94,8 +94,13 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
     return out
 
 
+_QUOTE_MARKS = re.compile("[“\"‘']")
+
+
 def _quotes_in(block) -> list[_Found]:
     found = []
+    if not _QUOTE_MARKS.search(block.text):
+        return found
     for match in _QUOTE.finditer(block.text):
         group = next(g for g in ("a", "b", "c", "d") if match.group(g) is not None)
         inner = match.group(group).strip()

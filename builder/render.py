@@ -211,9 +211,9 @@ class Renderer:
 
         anchors = {b.number: b.anchor for b in article.blocks}
         writer = MarkdownWriter(spans_for=spans_for, anchor_for=anchors.get)
-        if article.tree is None and is_plain_prose(article.body):
+        if is_plain_prose(article.body):
             return writer.render_blocks(article.blocks)
-        return writer.render(article.tree if article.tree is not None else parse(article.body))
+        return writer.render(parse(article.body))
 
 
 _HEADING = re.compile(r"\n*^(#{1,6} .*|<div[^>]*>|</div>)$\n*", re.MULTILINE)
