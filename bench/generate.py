@@ -245,6 +245,19 @@ def template_slots(template: str) -> tuple[str, ...]:
     return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
+def possessive(name: str, apostrophe: str) -> str:
+    return name + apostrophe if name.endswith("s") else name + apostrophe + "s"
+
+
+def coined_word(rng: random.Random) -> str:
+    """A made-up capitalised word ("Veltrana"): names that never occur by chance."""
+    while True:
+        parts = [rng.choice(ONSETS) + rng.choice(VOWELS) for _ in range(rng.choice((2, 2, 3)))]
+        word = ("".join(parts) + rng.choice(CODAS)).capitalize()
+        if 5 <= len(word) <= 11:
+            return word
+
+
 # --------------------------------------------------------------------------
 # Model
 # --------------------------------------------------------------------------
@@ -272,9 +285,6 @@ class Entity:
     fact_sentences: list[tuple] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
     seen: int = 0
-
-    def possessive(self, name: str, apostrophe: str) -> str:
-        return name + apostrophe if name.endswith("s") else name + apostrophe + "s"
 
 
 @dataclass
@@ -317,13 +327,7 @@ class NameBook:
         self.ids: set[str] = set()
 
     def coined_word(self) -> str:
-        while True:
-            parts = []
-            for _ in range(self.rng.choice((2, 2, 3))):
-                parts.append(self.rng.choice(ONSETS) + self.rng.choice(VOWELS))
-            word = ("".join(parts) + self.rng.choice(CODAS)).capitalize()
-            if 5 <= len(word) <= 11:
-                return word
+        return coined_word(self.rng)
 
     def claim(self, make) -> str:
         while True:
@@ -526,7 +530,8 @@ def add_relation(source: Entity, rtype: str, target: Entity, rng, dated: bool = 
     target.neighbours.append(source.index)
 
 
-def canonical_and_alternative(rng, prop: str, corpus: Corpus, entity: Entity) -> tuple[str, str]:
+def canonical_and_alternative(rng, prop: str, corpus: Corpus) -> tuple[str, str]:
+    """The value articles usually state, and the one a few of them state instead."""
     if prop == "headquarters":
         first, second = corpus.pick(rng, "place"), corpus.pick(rng, "place")
         return first.name, second.name if second is not first else second.name + " Bay"
@@ -546,7 +551,7 @@ def canonical_and_alternative(rng, prop: str, corpus: Corpus, entity: Entity) ->
 def assign_properties(rng, corpus: Corpus) -> None:
     for entity in corpus.entities:
         for prop in PROPERTIES_BY_TYPE[entity.type]:
-            entity.props[prop], entity.alt_props[prop] = canonical_and_alternative(rng, prop, corpus, entity)
+            entity.props[prop], entity.alt_props[prop] = canonical_and_alternative(rng, prop, corpus)
 
 
 def relate_organisation(rng, corpus, org: Entity, by_name: dict[str, Entity]) -> None:
@@ -669,9 +674,14 @@ class ArticleWriter:
         self.ids: dict[str, int] = {}
         self.sentences = [(t, template_slots(t)) for t in SENTENCE_TEMPLATES]
         self.fillers = [(t, template_slots(t)) for t in FILLER_SENTENCES]
-        self.saids = [(t, template_slots(t)) for t in SAID_TEMPLATES]
+        self.saids = SAID_TEMPLATES
         self.titles = [(t, template_slots(t)) for t in TITLE_TEMPLATES]
         self.speech = [(t, template_slots(t)) for t in QUOTE_SPEECH]
+        # per article: the entities it is about, by type, and its apostrophe style
+        self.focus: dict[str, list[Entity]] = {}
+        self.apostrophe = "'"
+        # per sentence: the entities it names
+        self.mentioned: list[Entity] = []
 
     # -- per-article state ------------------------------------------------
 
@@ -684,12 +694,12 @@ class ArticleWriter:
             focus.append(self.corpus.by_index[index])
         for _ in range(rng.randint(1, 3)):
             focus.append(self.corpus.pick(rng))
-        self.focus: dict[str, list[Entity]] = {t: [] for t in ENTITY_TYPES}
+        self.focus = {t: [] for t in ENTITY_TYPES}
         for entity in focus:
             if entity not in self.focus[entity.type]:
                 self.focus[entity.type].append(entity)
         self.apostrophe = "’" if rng.random() < 0.3 else "'"
-        self.mentioned: list[Entity] = []
+        self.mentioned = []
 
     def entity_of(self, etype: str, exclude: Entity | None = None) -> Entity:
         pool = self.focus[etype]
@@ -720,7 +730,7 @@ class ArticleWriter:
                 org = self.entity_of("organisation", exclude=first_org if slot == "O2" else None)
                 first_org = first_org or org
                 text = self.surface(org, allow_alias)
-                values[slot] = org.possessive(text, self.apostrophe) if slot == "Os" else text
+                values[slot] = possessive(text, self.apostrophe) if slot == "Os" else text
                 self.mentioned.append(org)
             elif slot in ("P", "Pfull"):
                 person = self.entity_of("person")
@@ -778,7 +788,7 @@ class ArticleWriter:
         speech = self.fill(*rng.choice(self.speech), allow_alias=False)
         person = self.entity_of("person")
         employer = self.corpus.by_index[person.employer]
-        template, slots = rng.choice(self.saids)
+        template = rng.choice(self.saids)
         text = template.format(
             Q=speech, Qc=speech[:-1], Pfull=person.name, R=person.role,
             P=self.surface(person), O=employer.name,
@@ -882,7 +892,7 @@ class ArticleWriter:
             if i == 1 and rng.random() < 0.1:
                 blocks.append(self.bullet_list())
         publisher = rng.choice(PUBLISHERS)
-        author = f"{rng.choice(FIRST_NAMES)} {NameBook(rng).coined_word()}" if rng.random() < 0.8 else None
+        author = f"{rng.choice(FIRST_NAMES)} {coined_word(rng)}" if rng.random() < 0.8 else None
         url = None
         if rng.random() < 0.7:
             url = f"https://example.com/{slugify(publisher)}/{date_year(date)}/{article_id}"

@@ -9,9 +9,10 @@ MkDocs in a child process, build the same Markdown again with MkDocs alone
 table and whether each target is met; --json saves the numbers.
 
 The MkDocs config is the repo's mkdocs.yml with docs_dir and site_dir
-overridden: `python -m mkdocs build -f -` reads a two-key config from stdin
-that says `INHERIT: mkdocs.yml`, and runs in the directory of that file, so
-relative paths in it (custom_dir, hooks, ...) resolve as in a normal build.
+overridden and the kb plugin left out: `python -m mkdocs build -f -` reads a
+config from stdin that says `INHERIT: mkdocs.yml`, and runs in the directory of
+that file, so relative paths in it (custom_dir, hooks, ...) resolve as in a
+normal build.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ GENERATOR = Path(__file__).resolve().with_name("generate.py")
 PHASES = ("load", "validate", "link", "assemble", "render", "write")
 
 MB = 1_000_000
+BUSY_CPU_SHARE = 0.85  # below this CPU/wall ratio, other processes were competing for the cores
 TARGETS = {
     "full_build_s": 180.0,  # builder + MkDocs
     "builder_share": 0.15,  # builder / full build
@@ -55,13 +57,15 @@ TARGETS = {
 @dataclass
 class ChildRun:
     seconds: float
+    cpu_seconds: float  # user + system: what the run costs when it has a core to itself
     max_rss_mb: float
     returncode: int
 
 
 @dataclass
 class SiteStats:
-    html_pages: int
+    html_pages: int  # pages MkDocs rendered from Markdown (not copied HTML such as redirects)
+    other_html_files: int
     median_html_bytes: int
     max_html_bytes: int
     total_bytes: int
@@ -78,19 +82,23 @@ class Results:
     corpus_bytes: int = 0
     builder_phases_s: dict = field(default_factory=dict)
     builder_wall_s: float = 0.0
+    builder_cpu_s: float = 0.0
     builder_rss_mb: float = 0.0
     text_bytes: int = 0
     link_mb_per_s: float = 0.0
     pages_written: int = 0
     mkdocs_s: float = 0.0
+    mkdocs_cpu_s: float = 0.0
     mkdocs_rss_mb: float = 0.0
     full_build_s: float = 0.0
     builder_share: float = 0.0
     site: SiteStats | None = None
     floor_s: float = 0.0
+    floor_cpu_s: float = 0.0
     floor_rss_mb: float = 0.0
     total_over_floor: float = 0.0
     entity_edit_s: float = 0.0
+    entity_edit_cpu_s: float = 0.0
     entity_edit_pages_written: int = 0
     baseline: dict | None = None
     checks: dict = field(default_factory=dict)
@@ -98,7 +106,7 @@ class Results:
 
 def run_child(cmd: list[str], *, cwd: Path, log: Path, stdin_text: str | None = None,
               timeout: float | None = None) -> ChildRun:
-    """Run a child process; its own peak RSS comes from wait4's rusage."""
+    """Run a child process and measure its wall time, CPU time and peak RSS."""
     start = time.perf_counter()
     with open(log, "ab") as out:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -107,25 +115,45 @@ def run_child(cmd: list[str], *, cwd: Path, log: Path, stdin_text: str | None = 
             proc.stdin.write(stdin_text.encode("utf-8"))
         proc.stdin.close()
         try:
-            _, status, usage = wait4_with_timeout(proc, timeout)
+            status, usage, peak_kb = wait_measuring(proc, timeout)
         except TimeoutError:
             proc.kill()
             proc.wait()
             raise SystemExit(f"{' '.join(cmd)} took longer than {timeout:.0f} s; log: {log}")
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
-    return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode)
+    return ChildRun(seconds, usage.ru_utime + usage.ru_stime, peak_kb / 1024, proc.returncode)
 
 
-def wait4_with_timeout(proc: subprocess.Popen, timeout: float | None):
+def wait_measuring(proc: subprocess.Popen, timeout: float | None):
+    """Wait for `proc`; returns its exit status, rusage and peak RSS in KiB.
+
+    The rusage's ru_maxrss is no good for the peak: Linux carries the parent's
+    high-water mark into a forked child across exec, so a child of a 2 GB builder
+    process reports at least 2 GB. The child's own VmHWM, polled from /proc until
+    it exits, is its real peak (to within the last poll).
+    """
     deadline = None if timeout is None else time.monotonic() + timeout
+    peak_kb = 0
     while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG if deadline else 0)
+        peak_kb = max(peak_kb, vm_hwm_kb(proc.pid))
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
-            return pid, status, usage
-        if time.monotonic() > deadline:
+            return status, usage, peak_kb
+        if deadline is not None and time.monotonic() > deadline:
             raise TimeoutError
-        time.sleep(0.05)
+        time.sleep(0.1)
+
+
+def vm_hwm_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
 
 
 def check_child(run: ChildRun, what: str, log: Path) -> None:
@@ -149,15 +177,23 @@ def mkdocs_override(config: Path, docs: Path, site: Path, drop_plugins: list[str
     here replace the parent's: the kb plugin (and any hook) would run the builder
     again, on the repo's content/.
     """
-    from mkdocs.utils.yaml import yaml_load
-
-    with open(config, "rb") as fd:
-        parent = yaml_load(fd)
-    plugins = [p for p in parent.get("plugins", []) if plugin_name(p) not in drop_plugins]
+    plugins = [p for p in read_config(config).get("plugins", []) if plugin_name(p) not in drop_plugins]
     return yaml.safe_dump({
         "INHERIT": config.name, "docs_dir": str(docs), "site_dir": str(site),
         "plugins": plugins, "hooks": [],
     })
+
+
+def read_config(config: Path) -> dict:
+    """mkdocs.yml as MkDocs reads it (its tags, INHERIT), before validation."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config, "rb") as fd:
+        return yaml_load(fd)
+
+
+def uses_directory_urls(config: Path) -> bool:
+    return bool(read_config(config).get("use_directory_urls", True))
 
 
 def plugin_name(entry) -> str:
@@ -175,12 +211,26 @@ def mkdocs_build(args, docs: Path, site: Path, log: Path) -> ChildRun:
     return run
 
 
-def site_stats(site: Path) -> SiteStats:
-    sizes = [p.stat().st_size for p in site.rglob("*.html") if p.name != "404.html"]
+def rendered_pages(docs: Path, site: Path, directory_urls: bool) -> list[Path]:
+    """The HTML file MkDocs renders for each Markdown file of `docs`."""
+    pages = []
+    for md in docs.rglob("*.md"):
+        rel = md.relative_to(docs).with_suffix("")
+        if rel.name == "index" or not directory_urls:
+            pages.append(site / rel.with_suffix(".html"))
+        else:
+            pages.append(site / rel / "index.html")
+    return [p for p in pages if p.exists()]
+
+
+def site_stats(docs: Path, site: Path, directory_urls: bool) -> SiteStats:
+    sizes = [p.stat().st_size for p in rendered_pages(docs, site, directory_urls)]
+    all_html = sum(1 for _ in site.rglob("*.html"))
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     index = site / "search" / "search_index.json"
     return SiteStats(
         html_pages=len(sizes),
+        other_html_files=all_html - len(sizes),
         median_html_bytes=int(statistics.median(sizes)) if sizes else 0,
         max_html_bytes=max(sizes, default=0),
         total_bytes=total,
@@ -199,10 +249,16 @@ def import_builder():
     return build_docs
 
 
+def self_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_builder(build_docs, content: Path, docs: Path, cache: Path):
-    start = time.perf_counter()
+    """Returns the result, wall seconds and CPU seconds of one build_docs call."""
+    start, cpu = time.perf_counter(), self_cpu_seconds()
     result = build_docs(content, docs, cache_dir=cache)
-    return result, time.perf_counter() - start
+    return result, time.perf_counter() - start, self_cpu_seconds() - cpu
 
 
 def edit_one_entity(content: Path) -> Path:
@@ -217,11 +273,16 @@ def edit_one_entity(content: Path) -> Path:
 def machine_info() -> dict:
     return {
         "cores": os.cpu_count(),
+        "loadavg_before": loadavg(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "mkdocs": package_version("mkdocs"),
         "mkdocs-material": package_version("mkdocs-material"),
     }
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def package_version(name: str) -> str:
@@ -251,7 +312,7 @@ def benchmark(args, workdir: Path, *, with_floor: bool, with_edit: bool) -> Resu
 
     say("builder ...")
     build_docs = import_builder()
-    result, res.builder_wall_s = run_builder(build_docs, content, docs, cache)
+    result, res.builder_wall_s, res.builder_cpu_s = run_builder(build_docs, content, docs, cache)
     res.builder_rss_mb = self_rss_mb()
     res.builder_phases_s = {k: float(v) for k, v in result.timings.items()}
     res.text_bytes = int(result.text_bytes)
@@ -261,21 +322,21 @@ def benchmark(args, workdir: Path, *, with_floor: bool, with_edit: bool) -> Resu
 
     say("mkdocs ...")
     mk = mkdocs_build(args, docs, workdir / "site", log)
-    res.mkdocs_s, res.mkdocs_rss_mb = mk.seconds, mk.max_rss_mb
+    res.mkdocs_s, res.mkdocs_cpu_s, res.mkdocs_rss_mb = mk.seconds, mk.cpu_seconds, mk.max_rss_mb
     res.full_build_s = res.builder_wall_s + res.mkdocs_s
     res.builder_share = res.builder_wall_s / res.full_build_s
-    res.site = site_stats(workdir / "site")
+    res.site = site_stats(docs, workdir / "site", uses_directory_urls(args.mkdocs_config))
 
     if with_floor:
         say("floor: mkdocs alone on the same Markdown ...")
         floor = mkdocs_build(args, docs, workdir / "site-floor", log)
-        res.floor_s, res.floor_rss_mb = floor.seconds, floor.max_rss_mb
+        res.floor_s, res.floor_cpu_s, res.floor_rss_mb = floor.seconds, floor.cpu_seconds, floor.max_rss_mb
         res.total_over_floor = res.full_build_s / floor.seconds
 
     if with_edit:
         say("editing one entity and rebuilding ...")
         edit_one_entity(content)
-        edited, res.entity_edit_s = run_builder(build_docs, content, docs, cache)
+        edited, res.entity_edit_s, res.entity_edit_cpu_s = run_builder(build_docs, content, docs, cache)
         res.entity_edit_pages_written = int(edited.pages_written)
     return res
 
@@ -318,20 +379,23 @@ def report(res: Results) -> str:
             rows.append((f"builder: {phase}", f"{seconds:.2f} s"))
     site = res.site
     rows += [
-        ("builder total (wall)", f"{res.builder_wall_s:.2f} s  (phases sum {sum(res.builder_phases_s.values()):.2f} s)"),
-        ("mkdocs build", f"{res.mkdocs_s:.2f} s"),
-        ("total (builder + mkdocs)", f"{res.full_build_s:.2f} s"),
+        ("builder total", f"{res.builder_wall_s:.2f} s  ({res.builder_cpu_s:.2f} s CPU; "
+                           f"phases sum {sum(res.builder_phases_s.values()):.2f} s)"),
+        ("mkdocs build", f"{res.mkdocs_s:.2f} s  ({res.mkdocs_cpu_s:.2f} s CPU)"),
+        ("total (builder + mkdocs)", f"{res.full_build_s:.2f} s  ({res.builder_cpu_s + res.mkdocs_cpu_s:.2f} s CPU)"),
         ("builder share of total", f"{res.builder_share:.1%}"),
-        ("floor (mkdocs alone, same Markdown)", f"{res.floor_s:.2f} s"),
+        ("floor (mkdocs alone, same Markdown)", f"{res.floor_s:.2f} s  ({res.floor_cpu_s:.2f} s CPU)"),
         ("total / floor", f"{res.total_over_floor:.2f}"),
         ("peak RSS builder process", f"{res.builder_rss_mb:.0f} MB"),
         ("peak RSS mkdocs child", f"{res.mkdocs_rss_mb:.0f} MB (floor run {res.floor_rss_mb:.0f} MB)"),
-        ("pages written / HTML pages", f"{res.pages_written:,} / {site.html_pages:,}"),
+        ("pages written / HTML pages rendered", f"{res.pages_written:,} / {site.html_pages:,}"
+         f" (+{site.other_html_files:,} other .html files)"),
         ("HTML per page: median / max", f"{site.median_html_bytes / 1024:.1f} KB / {site.max_html_bytes / 1024:.1f} KB"),
         ("site total", f"{site.total_bytes / MB:.1f} MB"),
         ("search index", f"{site.search_index_bytes / MB:.1f} MB"),
         ("linked text / throughput", f"{res.text_bytes / MB:.1f} MB / {res.link_mb_per_s:.1f} MB/s"),
-        ("builder after one entity edit", f"{res.entity_edit_s:.2f} s ({res.entity_edit_pages_written} pages written)"),
+        ("builder after one entity edit", f"{res.entity_edit_s:.2f} s  ({res.entity_edit_cpu_s:.2f} s CPU; "
+                                          f"{res.entity_edit_pages_written} pages written)"),
         ("(corpus generation, not in total)", f"{res.generate_s:.1f} s, {res.corpus_bytes / MB:.1f} MB"),
     ]
     width = max(len(name) for name, _ in rows)
@@ -344,7 +408,19 @@ def report(res: Results) -> str:
         lines.append(f"  [{'PASS' if check['met'] else 'FAIL'}] {name:<28} {check['value']}")
     if res.baseline is None:
         lines.append("  [ -- ] median HTML/page within 10%  (use --compare or --baseline FILE)")
+    busy = cpu_share(res)
+    if busy < BUSY_CPU_SHARE:
+        lines += ["", f"WARNING: the builder and MkDocs got {busy:.0%} of a core on average (load average "
+                      f"{res.machine['loadavg_before']} before, {res.machine['loadavg_after']} after): "
+                      "the machine was busy, wall times are inflated; compare the CPU times."]
     return "\n".join(lines)
+
+
+def cpu_share(res: Results) -> float:
+    """CPU time over wall time of the single-threaded stages (1.0 on an idle machine)."""
+    wall = res.builder_wall_s + res.mkdocs_s + res.floor_s
+    cpu = res.builder_cpu_s + res.mkdocs_cpu_s + res.floor_cpu_s
+    return cpu / wall if wall else 1.0
 
 
 # --------------------------------------------------------------------------
@@ -398,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
     try:
         res = benchmark(args, workdir, with_floor=True, with_edit=True)
+        res.machine["loadavg_after"] = loadavg()
         if args.baseline:
             res.baseline = load_baseline(args.baseline)
         elif args.compare and args.articles != 1_000:
