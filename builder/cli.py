@@ -21,7 +21,7 @@ def _root(project: str) -> Path:
 
 def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool) -> int:
     for d in diagnostics:
-        click.echo(str(d), err=d.severity != "note" and False)
+        click.echo(str(d))
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = sum(d.severity == "warning" for d in diagnostics)
     fatal = errors + (warnings if strict else 0)

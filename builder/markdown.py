@@ -79,11 +79,10 @@ def safe_url(url: str) -> str | None:
     return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
 
 
-def link(label: Markdown, href: str, attrs: str = "") -> Markdown:
+def link(label: Markdown, href: str) -> Markdown:
     """A Markdown link; `href` must come from safe_url or be a generated relative path."""
     href = href.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
-    suffix = "{: " + attrs + " }" if attrs else ""
-    return Markdown(f"[{label}]({href}){suffix}")
+    return Markdown(f"[{label}]({href})")
 
 
 # --- parsing ----------------------------------------------------------------------------
@@ -119,19 +118,6 @@ SUMMARY_PARSER = _new_parser(wikilinks=True)
 def parse(text: str, *, wikilinks: bool = False) -> SyntaxTreeNode:
     parser = SUMMARY_PARSER if wikilinks else ARTICLE_PARSER
     return SyntaxTreeNode(parser.parse(text))
-
-
-def wikilinks_in(tree: SyntaxTreeNode) -> list[tuple[str, str, int]]:
-    """Every [[target|label]] in a parsed text: (target, label, line offset)."""
-    found = []
-    for node in tree.walk():
-        if node.type == "wikilink":
-            found.append((node.meta["target"], node.meta["label"], 0))
-        elif node.type == "inline" and node.map:
-            for child in node.walk():
-                if child.type == "wikilink":
-                    found.append((child.meta["target"], child.meta["label"], node.map[0]))
-    return found
 
 
 # --- plain text of an inline node -------------------------------------------------------
@@ -195,7 +181,6 @@ class Span:
     end: int
     href: str | None = None
     highlight: bool = False
-    attrs: str = ""
 
 
 SpanLookup = Callable[[int], list[Span]]
@@ -361,31 +346,25 @@ class MarkdownWriter:
             piece = text[a - start : b - start]
             covering = [s for s in spans if s.start <= a and s.end >= b]
             href = next((s.href for s in covering if s.href and not in_link), None)
-            attrs = next((s.attrs for s in covering if s.href and not in_link), "")
             highlight = any(s.highlight for s in covering)
-            pieces.append((piece, href, attrs, highlight))
+            pieces.append((piece, href, highlight))
         return "".join(_decorate(*p) for p in _merge_links(pieces))
 
 
 def _merge_links(pieces):
     """Adjacent pieces of one link become one link (a quote may start inside a name)."""
-    merged = []
-    for piece, href, attrs, highlight in pieces:
-        merged.append(([(piece, highlight)], href, attrs))
-    out = []
-    for group in merged:
-        if out and group[1] and out[-1][1] == group[1]:
-            out[-1][0].extend(group[0])
+    out: list[tuple[list[tuple[str, bool]], str | None]] = []
+    for piece, href, highlight in pieces:
+        if out and href and out[-1][1] == href:
+            out[-1][0].append((piece, highlight))
         else:
-            out.append(group)
+            out.append(([(piece, highlight)], href))
     return out
 
 
-def _decorate(parts, href, attrs) -> str:
+def _decorate(parts, href) -> str:
     label = "".join(_highlight(p, h) for p, h in parts)
-    if href:
-        return link(Markdown(label), href, attrs)
-    return label
+    return link(Markdown(label), href) if href else label
 
 
 def _highlight(text: str, highlight: bool) -> str:

@@ -29,6 +29,7 @@ from .markdown import (
     Span,
     escape_block_start,
     escape_text,
+    escape_text_keep_edges,
     link,
     parse,
     safe_url,
@@ -166,14 +167,14 @@ class Renderer:
         for start, end, entity_id in sorted(snip.mentions):
             if start < cursor:
                 continue
-            parts.append(escape_text_edges(snip.text[cursor:start]))
+            parts.append(escape_text_keep_edges(snip.text[cursor:start]))
             name = snip.text[start:end]
             if entity_id == highlight:
                 parts.append(f"**{escape_text(name)}**")
             else:
                 parts.append(self.entity_link(entity_id, name))
             cursor = end
-        parts.append(escape_text_edges(snip.text[cursor:]))
+        parts.append(escape_text_keep_edges(snip.text[cursor:]))
         return Markdown("".join(parts))
 
     # --- pages ---------------------------------------------------------------------------
@@ -204,7 +205,7 @@ class Renderer:
                 if span.href:
                     if span.href not in hrefs:
                         hrefs[span.href] = self.url(entity_path(span.href))
-                    out.append(Span(span.start, span.end, hrefs[span.href], span.highlight, span.attrs))
+                    out.append(Span(span.start, span.end, hrefs[span.href], span.highlight))
                 else:
                     out.append(span)
             return out
@@ -235,13 +236,6 @@ def _template_problem(template: str, exc: Exception) -> str:
         tb = tb.tb_next
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
     return f"templates/{template}:{line or 1}:1: error: template failed: {type(exc).__name__}: {message}"
-
-
-def escape_text_edges(text: str) -> str:
-    if not text:
-        return ""
-    core = escape_text(text, at_block_start=False)
-    return (" " if text[0].isspace() else "") + core + (" " if text[-1].isspace() and text.strip() else "")
 
 
 def _templates_digest(templates_dir: Path) -> str:
