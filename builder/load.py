@@ -222,7 +222,7 @@ def _load_article(
     body_digest = digest(str(body_line), body)
     # The syntax tree is not kept: 10,000 of them take gigabytes. Rendering parses again
     # the bodies that need it (those that are not plain prose).
-    blocks = parsed[body_digest] if body_digest in parsed else parse_body(body, body_line)[1]
+    blocks = parsed[body_digest] if body_digest in parsed else parse_body(body, body_line)
     return Article(
         id=article_id,
         title=spec.title,

@@ -54,12 +54,11 @@ def read_blocks(tree: SyntaxTreeNode, first_line: int) -> list[Block]:
     return blocks
 
 
-def parse_body(body: str, first_line: int) -> tuple[SyntaxTreeNode | None, list[Block]]:
-    """The body's blocks, and its syntax tree (None for plain prose, which needs none)."""
+def parse_body(body: str, first_line: int) -> list[Block]:
+    """The body's blocks; plain prose takes the fast path, anything else markdown-it-py."""
     if is_plain_prose(body):
-        return None, plain_blocks(body, first_line)
-    tree = parse(body)
-    return tree, read_blocks(tree, first_line)
+        return plain_blocks(body, first_line)
+    return read_blocks(parse(body), first_line)
 
 
 # --- the fast path for plain prose -----------------------------------------------------------
