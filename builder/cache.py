@@ -2,7 +2,8 @@
 
 - parsed article blocks, keyed by the article body's digest;
 - each article's link results, keyed by its digest, the name table and its quote highlights;
-- rendered article pages, keyed by a fingerprint of everything the page shows.
+- rendered article pages, keyed by a fingerprint of everything the page shows;
+- each page's body HTML (builder/html.py), keyed by its Markdown and the files it links to.
 
 Reading and writing happen at the pipeline's edges; a missing, stale or unreadable
 cache is simply empty.
@@ -16,7 +17,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_FILE = "kb-cache.pickle"
 
 
@@ -26,6 +27,7 @@ class BuildCache:
     blocks: dict[str, list] = field(default_factory=dict)
     links: dict[str, object] = field(default_factory=dict)
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    html: dict[str, tuple] = field(default_factory=dict)  # page -> (markdown digest, linked files, PageHtml)
 
 
 def digest(*parts: str) -> str:

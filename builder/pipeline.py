@@ -21,7 +21,7 @@ from .render import render_site
 from .validate import KnowledgeBase, validate
 from .write import write_outputs
 
-PHASES = ("load", "validate", "link", "assemble", "render", "write")
+PHASES = ("load", "validate", "link", "assemble", "render", "write", "html")
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -52,6 +52,8 @@ class BuildResult:
     pages_unchanged: int
     pages_removed: int
     graph: Graph
+    html: dict = field(default_factory=dict)  # page -> builder.html.PageHtml, when asked for
+    html_rendered: int = 0  # bodies converted in this build (the rest came from the cache)
 
 
 @contextmanager
@@ -95,8 +97,14 @@ def build_docs(
     cache_dir: Path | None = None,
     root: Path | None = None,
     strict: bool = False,
+    html: bool = False,
+    workers: int = 1,
 ) -> BuildResult:
-    """Generate the Markdown site into docs_dir. Raises ContentError and writes nothing on any error."""
+    """Generate the Markdown site into docs_dir. Raises ContentError and writes nothing on any error.
+
+    With html, also each page's body HTML as MkDocs would render it (builder/html.py), for
+    the MkDocs plugin; `workers` processes share that work.
+    """
     previous = read_cache(cache_dir)
     result = check(content_dir, root, previous)
     fatal = result.errors + (result.warnings if strict else [])
@@ -109,11 +117,19 @@ def build_docs(
         pages, page_cache = render_site(graph, templates_dir or DEFAULT_TEMPLATES, previous.pages)
         files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
+    bodies: dict = {}
+    rendered = 0
+    if html:
+        from .html import render_bodies
+
+        with _timed(timings, "html"):
+            bodies, result.cache.html = render_bodies(files, frozenset(files), previous.html, workers)
+            rendered = sum(1 for page, body in bodies.items() if previous.html.get(page, (0, 0, None))[2] is not body)
     with _timed(timings, "write"):
         report = write_outputs(docs_dir, files)
         result.cache.pages = page_cache
         write_cache(cache_dir, result.cache)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
-        report.written, report.unchanged, report.removed, graph,
+        report.written, report.unchanged, report.removed, graph, bodies, rendered,
     )
