@@ -32,6 +32,47 @@ log = logging.getLogger("mkdocs.plugins.kb")
 
 
 PLACEHOLDER = "<!-- kb:body {} -->"
+ELSEWHERE = "kb-elsewhere.html"  # an empty template for pages the other process builds
+FORK_MIN_PAGES = 50
+
+
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[int, str, str]] = []
+
+    def emit(self, record):
+        self.records.append((record.levelno, record.name, record.getMessage()))
+
+
+def _build_in_child(pages, config, files, nav, env, dirty: bool, pipe: int) -> int:
+    """MkDocs' page loop (mkdocs.commands.build) over `pages`, in a forked child; its exit status."""
+    import pickle
+
+    from mkdocs.commands.build import _build_page
+
+    records = _Records()
+    mkdocs_log = logging.getLogger("mkdocs")
+    for handler in list(mkdocs_log.handlers):  # the parent reports the child's messages
+        mkdocs_log.removeHandler(handler)
+    mkdocs_log.addHandler(records)
+    mkdocs_log.propagate = False
+    status = 0
+    try:
+        doc_files = files.documentation_pages()
+        for page in pages:
+            _build_page(page, config, doc_files, nav,
+                        env, dirty, excluded=page.file.inclusion.is_excluded())
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        records.records.append((logging.ERROR, "mkdocs.plugins.kb", f"kb: rendering failed: {exc}"))
+        status = 1
+    try:
+        with os.fdopen(pipe, "wb") as out:
+            out.write(pickle.dumps(records.records))
+    except BaseException:  # noqa: BLE001
+        status = 1
+    return status
+
 
 
 def _workers() -> int:
@@ -45,8 +86,58 @@ class KbPlugin(BasePlugin):
     serving = False
     bodies: dict = {}
 
+    child: int | None = None
+    dirty = False
+    nav = None
+    elsewhere: frozenset = frozenset()
+
     def on_startup(self, *, command, dirty, **_kwargs) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
+
+    def on_env(self, env, *, config, files):
+        """Both cores for the shell: a forked child builds every other page; this process the rest."""
+        self.child, self.elsewhere = None, frozenset()
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        todo = [p for p in pages if p.file.is_modified()] if self.dirty else pages
+        if _workers() < 2 or len(todo) < FORK_MIN_PAGES or not hasattr(os, "fork"):
+            return env
+        import jinja2
+
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({ELSEWHERE: ""}), env.loader])
+        theirs = todo[1::2]
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: build its pages as MkDocs' own loop would, report its log, exit
+            os.close(read_end)
+            os._exit(_build_in_child(theirs, config, files, self.nav, env, self.dirty, write_end))
+        os.close(write_end)
+        self.child, self.child_pipe = pid, read_end
+        self.elsewhere = frozenset(p.file.src_uri for p in theirs)
+        for page in theirs:  # this process renders nothing for them and writes nothing
+            page.meta["template"] = ELSEWHERE
+        return env
+
+    def _join_child(self) -> None:
+        if self.child is None:
+            return
+        import pickle
+
+        with os.fdopen(self.child_pipe, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.child, 0)
+        self.child = None
+        for level, name, message in (pickle.loads(data) if data else []):
+            logging.getLogger(name).log(level, message)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise Abort("kb: the second rendering process failed (see the errors above)")
+
+    def on_build_error(self, *, error, **_kwargs) -> None:
+        if self.child is not None:
+            try:
+                self._join_child()
+            except Abort:
+                pass
 
     def on_pre_build(self, config, **_kwargs) -> None:
         root = Path(config.config_file_path).resolve().parent
@@ -81,6 +172,11 @@ class KbPlugin(BasePlugin):
         took = sum(result.timings.values())
         log.info(f"kb: {result.pages_written} page(s) written, {result.pages_unchanged} unchanged, in {took:.2f} s")
 
+    @event_priority(-100)  # the nav as every other plugin left it
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
+
     def on_page_markdown(self, markdown, *, page, config, files):
         if page.file.src_uri in self.bodies:
             return ""  # nothing for Python-Markdown to do: the builder has the body
@@ -97,6 +193,8 @@ class KbPlugin(BasePlugin):
 
     @event_priority(100)  # before any check of the final HTML
     def on_post_page(self, output, *, page, config):
+        if page.file.src_uri in self.elsewhere:
+            return ""  # the other process writes this page
         body = self.bodies.get(page.file.src_uri)
         if body is None:
             return output
@@ -110,6 +208,7 @@ class KbPlugin(BasePlugin):
     def on_post_build(self, *, config):
         import json
 
+        self._join_child()
         path = Path(config.site_dir) / "search" / "search_index.json"
         if not self.bodies or not path.exists():
             return
