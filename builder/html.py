@@ -193,12 +193,47 @@ def _admonition(state, start_line: int, end_line: int, silent: bool) -> bool:
     return True
 
 
+def _inline(state) -> None:
+    """markdown-it's core inline rule, with the fast renderer first for paragraphs."""
+    from .html_fast import render_inline
+
+    rewrite = state.env.get("rewrite")
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        if rewrite is not None and i and tokens[i - 1].type == "paragraph_open":
+            content = token.content
+            attrs = None
+            cut = content.rfind("\n")
+            if cut >= 0 and content.endswith("}"):
+                m = _BLOCK_ATTRS.match(content[cut + 1:])
+                if m:
+                    attrs, content = m.group(1), content[:cut]
+            html = render_inline(content, rewrite)
+            if html is not None:
+                if attrs is not None:
+                    opener = tokens[i - 1]
+                    target = opener
+                    if opener.hidden and i >= 2 and tokens[i - 2].type == "list_item_open":
+                        target = tokens[i - 2]
+                    _apply_attrs(target, parse_attrs(attrs))
+                child = Token("html_inline", "", 0)
+                child.content = html
+                token.children = [child]
+                continue
+        state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("fence")  # Python-Markdown has no fences
     md.normalizeLink = lambda url: url  # Python-Markdown writes links as given
     md.normalizeLinkText = lambda text: text
     md.inline.ruler.at("escape", _escape)
     md.block.ruler.before("paragraph", "admonition", _admonition, {"alt": ["paragraph", "blockquote", "list"]})
+    md.core.ruler.at("inline", _inline)
     md.core.ruler.push("attr_list", _attr_list)
     # Python-Markdown needs a blank line before a list: a list cannot interrupt a paragraph
     from markdown_it.rules_block import list_block
@@ -487,12 +522,22 @@ _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
 def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta: dict | None = None,
-                title: str = "") -> PageHtml:
+                title: str = "", fast: bool = True) -> PageHtml:
     """One generated page's body HTML, toc and search entries, as MkDocs + Material make them."""
     m = _FRONT.match(markdown)
     if m:
         markdown = markdown[m.end():]
     env: dict = {}
+    if fast:
+        memo: dict[str, str] = {}
+
+        def rewrite(href: str) -> str:
+            out = memo.get(href)
+            if out is None:
+                out = memo[href] = rewrite_link(href, page, files)
+            return out
+
+        env["rewrite"] = rewrite
     tokens = _merge_blockquotes(_tokens(markdown, env))
     used: set[str] = set()
     for t in tokens:
