@@ -28,6 +28,11 @@ class BuildCache:
     links: dict[str, object] = field(default_factory=dict)
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     html: dict[str, tuple] = field(default_factory=dict)  # page -> (markdown digest, linked files, PageHtml)
+    # The last build, to skip the next one when nothing it reads has changed:
+    inputs: str = ""  # digest of every input file, the templates and the builder's own code
+    outputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # docs file -> (size, mtime_ns)
+    diagnostics: list = field(default_factory=list)
+    text_bytes: int = 0
 
 
 def digest(*parts: str) -> str:
@@ -36,6 +41,33 @@ def digest(*parts: str) -> str:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
+
+
+def input_digest(*folders: Path | None) -> str:
+    """One digest of every file under the given folders (paths and bytes), and of kb's own code."""
+    h = hashlib.sha256()
+    code = Path(__file__).resolve().parent
+    for folder in (code, *folders):
+        if folder is None or not folder.is_dir():
+            h.update(b"\x01")
+            continue
+        h.update(str(folder).encode("utf-8", "surrogateescape") + b"\x00")
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\x00")
+                h.update(path.read_bytes())
+                h.update(b"\x00")
+    return h.hexdigest()
+
+
+def outputs_state(out_dir: Path) -> dict[str, tuple[int, int]]:
+    state = {}
+    if out_dir.is_dir():
+        for path in out_dir.rglob("*"):
+            if path.is_file() and not path.name.startswith("."):
+                st = path.stat()
+                state[str(path.relative_to(out_dir))] = (st.st_size, st.st_mtime_ns)
+    return state
 
 
 def read_cache(cache_dir: Path | None) -> BuildCache:

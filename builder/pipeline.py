@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from .assemble import Graph, assemble
-from .cache import BuildCache, read_cache, write_cache
+from .cache import BuildCache, input_digest, outputs_state, read_cache, write_cache
 from .errors import ContentError, Diagnostic
 from .link import LinkedArticle, link
 from .load import load_corpus
@@ -51,7 +51,7 @@ class BuildResult:
     pages_written: int
     pages_unchanged: int
     pages_removed: int
-    graph: Graph
+    graph: Graph | None  # None when nothing changed and the build was skipped
     html: dict = field(default_factory=dict)  # page -> builder.html.PageHtml, when asked for
     html_rendered: int = 0  # bodies converted in this build (the rest came from the cache)
 
@@ -106,6 +106,15 @@ def build_docs(
     the MkDocs plugin; `workers` processes share that work.
     """
     previous = read_cache(cache_dir)
+    templates_dir = templates_dir or DEFAULT_TEMPLATES
+    start = time.perf_counter()
+    inputs = input_digest(content_dir, templates_dir) + f"/{root}" + ("/strict" if strict else "")
+    if (cache_dir is not None and previous.inputs == inputs and (previous.html or not html)
+            and previous.outputs and outputs_state(docs_dir) == previous.outputs):
+        # nothing this build reads has changed, and build/docs is as the last build left it
+        bodies = {page: entry[2] for page, entry in sorted(previous.html.items())} if html else {}
+        return BuildResult(previous.diagnostics, {"load": time.perf_counter() - start}, previous.text_bytes,
+                           0, len(previous.outputs), 0, None, bodies, 0)
     result = check(content_dir, root, previous)
     fatal = result.errors + (result.warnings if strict else [])
     if fatal or result.kb is None or result.linked is None:
@@ -125,9 +134,16 @@ def build_docs(
         with _timed(timings, "html"):
             bodies, result.cache.html = render_bodies(files, frozenset(files), previous.html, workers)
             rendered = sum(1 for page, body in bodies.items() if previous.html.get(page, (0, 0, None))[2] is not body)
+    elif previous.html:
+        result.cache.html = previous.html  # kept for the plugin's next build
     with _timed(timings, "write"):
         report = write_outputs(docs_dir, files)
         result.cache.pages = page_cache
+        if html:
+            result.cache.inputs = inputs
+            result.cache.outputs = outputs_state(docs_dir) if cache_dir is not None else {}
+            result.cache.diagnostics = result.diagnostics
+            result.cache.text_bytes = result.text_bytes
         write_cache(cache_dir, result.cache)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,

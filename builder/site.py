@@ -31,8 +31,25 @@ def source_date_epoch(root: Path) -> str | None:
     return stamp if out.returncode == 0 and stamp.isdigit() else None
 
 
+def _site_stamp(root: Path, site_dir: Path, strict_content: bool) -> str:
+    """What a built site depends on: every input file, kb's code, mkdocs.yml, the versions, the settings."""
+    from importlib.metadata import version
+
+    from .cache import digest, input_digest
+
+    config = root / "mkdocs.yml"
+    return digest(input_digest(root / "content", root / "templates"), str(site_dir),
+                  config.read_text(encoding="utf-8") if config.exists() else "",
+                  version("mkdocs"), version("mkdocs-material"), str(strict_content),
+                  os.environ.get("KB_SITE_URL", ""), os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
 def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> list[str]:
-    """Build root's mkdocs.yml into site_dir atomically. Returns MkDocs' log lines."""
+    """Build root's mkdocs.yml into site_dir atomically. Returns MkDocs' log lines.
+
+    When nothing the site depends on has changed since the last build into the same folder,
+    nothing is done (the stamp lives in build/cache, not in the site).
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
@@ -41,6 +58,17 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     site_dir = site_dir.resolve()
+    stamp_file = root / "build" / "cache" / "site.stamp"
+    try:
+        stamp = _site_stamp(root, site_dir, strict_content)
+    except OSError:
+        stamp = ""
+    try:
+        if stamp and stamp_file.read_text(encoding="utf-8") == stamp and (site_dir / "index.html").is_file():
+            return ["INFO: kb: nothing changed since the last build; the site is up to date"]
+    except OSError:
+        pass
+    stamp_file.unlink(missing_ok=True)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     lines = io.StringIO()
@@ -67,6 +95,12 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
         mkdocs_log.setLevel(level)
         os.environ.pop("KB_STRICT", None)
     _swap(tmp, site_dir)
+    if stamp:
+        try:
+            stamp_file.parent.mkdir(parents=True, exist_ok=True)
+            stamp_file.write_text(stamp, encoding="utf-8")
+        except OSError:
+            pass
     return lines.getvalue().splitlines()
 
 
