@@ -37,6 +37,11 @@ def excerpt(text: str, words: int = 12) -> str:
 
 def quote_span(para: str, start_text: str) -> tuple[int, int]:
     """From the opening mark just before start_text to its closing mark (or the paragraph's end)."""
+    if start_text.startswith("^"):  # a continued quotation printed without its opening mark
+        if not para.startswith(start_text[1:]):
+            raise ValueError(f"paragraph does not start with {start_text[1:]!r}")
+        close = para.find('"')
+        return 0, (close + 1 if close >= 0 else len(para))
     at = para.find(start_text)
     if at < 0:
         raise ValueError(f"excerpt not found: {start_text!r} in {para[:80]!r}")
@@ -78,7 +83,7 @@ def main(argv=None) -> int:
                 speaker, flags = parts[0], set(parts[1:])
                 para = paras[para_no]
                 start, end = quote_span(para, start_text)
-                inner = para[start:end].strip('"')
+                inner = para[start:end].strip('"').strip()
                 rows.append({"kind": "not_a_quote" if "not_a_quote" in flags else "quote",
                              "newid": current, "id": article_id(current), "split": split,
                              "paragraph": para_no, "start": start, "end": end,
