@@ -147,7 +147,7 @@ def _wrong_class(gold: dict | None, kbq: dict, paragraph: str, kbdata: dict, pre
         return "earlier speaker in the paragraph carried over"
     qs, qe = kbq["span"] or (gold["start"], gold["end"])
     def other_sentence(s: int, e: int) -> bool:
-        between = paragraph[qe:s] if s >= qe else paragraph[e:qs]
+        between = paragraph[max(0, qe - 3):s] if s >= qe else paragraph[e:qs]
         return bool(_SENTENCE_END.search(between))
     if all(other_sentence(s, e) for s, e in spans):
         return "an entity named in a neighbouring sentence taken"
