@@ -128,11 +128,13 @@ def _surname_class(row: dict, paragraph: str, names: dict[str, str]) -> str:
 _SENTENCE_END = re.compile(r"[.!?][\"']?\s+[\"']?[A-Z]")
 _TITLE_WORDS = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Sen", "Senator", "President", "Secretary", "Minister",
                 "Chancellor", "Chairman", "Governor", "Premier", "Prime", "Foreign", "Finance", "Trade", "Treasury",
-                "Energy", "Agriculture", "Commerce", "Deputy", "Vice", "Leader", "Spokesman", "The", "But", "And"}
+                "Energy", "Agriculture", "Commerce", "Deputy", "Vice", "Leader", "Spokesman", "The", "But", "And",
+                "Director", "Chief", "Executive", "Adviser", "Representative", "Sen.", "Rep.", "Gen.", "FBI", "CIA"}
 
 
 def _wrong_class(gold: dict | None, kbq: dict, paragraph: str, kbdata: dict, previous_speakers: list,
-                 entity_ids: set[str]) -> str:
+                 entity_ids: set[str], types: dict[str, str] | None = None) -> str:
+    types = types or {}
     if gold is None:
         return "speaker given to text that is not a quotation (wrong marks paired)"
     if gold["kind"] == "not_a_quote":
@@ -143,12 +145,22 @@ def _wrong_class(gold: dict | None, kbq: dict, paragraph: str, kbdata: dict, pre
         return "speaker carried over from an earlier paragraph"
     if any(re.search(r"\btold\s+(?:the\s+)?$", paragraph[max(0, s - 12): s]) for s, _ in spans):
         return "audience taken as the speaker (told X)"
+    if types.get(said) == "organisation" and types.get(gold["speaker"]) == "person":
+        return "the speaker's organisation taken (employer / party named with the speaker)"
+    qstart = kbq["span"][0] if kbq["span"] else gold["start"]
+    sentence = re.split(r"(?<=[.!?])[\"']?\s+(?=[\"']?[A-Z])", paragraph[:qstart])[-1]
+    if re.match(r"^\W*(?:But |And |However, )?(?:he|she|He|She)\s+(?:\w+\s+)?(?:said|says|added|noted|told)\b", sentence):
+        return "pronoun subject (he said ...): another entity in the sentence taken"
     if said in previous_speakers:
         return "earlier speaker in the paragraph carried over"
     qs, qe = kbq["span"] or (gold["start"], gold["end"])
     def other_sentence(s: int, e: int) -> bool:
         between = paragraph[max(0, qe - 3):s] if s >= qe else paragraph[e:qs]
         return bool(_SENTENCE_END.search(between))
+    gold_spans = [m["span"] for m in kbdata.get("all_mentions", [])
+                  if m["paragraph"] == kbq["paragraph"] and m["entity"] == gold["speaker"]]
+    if types.get(said) == "organisation" and types.get(gold["speaker"]) == "person" and gold_spans:
+        return "the speaker's organisation taken (employer / party named with the speaker)"
     if all(other_sentence(s, e) for s, e in spans):
         return "an entity named in a neighbouring sentence taken"
     if gold["speaker"] not in entity_ids:
@@ -189,7 +201,7 @@ def score(rows: list[dict], kbdata: dict, types: dict[str, str], names: dict[str
             is_quote = gold is not None and gold["kind"] == "quote"
             c["kb quotes matching a quotation"] += is_quote
             if not is_quote:
-                what = "scare quotes / term taken as a quotation" if gold else "unannotated span taken as a quotation"
+                what = "scare quotes / a term / a title taken as a quotation" if gold else "text between unrelated marks taken as a quotation (wrong marks paired, apostrophe as a mark)"
                 errors["quote detection: " + what].append(
                     {"article": aid, "paragraph": kbq["paragraph"], "kb_text": kbq["text"][:80], "kb_speaker": kbq["speaker"]})
             if kbq["speaker"] is None:
@@ -199,7 +211,7 @@ def score(rows: list[dict], kbdata: dict, types: dict[str, str], names: dict[str
             if is_quote and gold["speaker"] == kbq["speaker"]:
                 c["attributed right"] += 1
             else:
-                cls = _wrong_class(gold, kbq, para_text, data, previous[kbq["paragraph"]], entity_ids)
+                cls = _wrong_class(gold, kbq, para_text, data, previous[kbq["paragraph"]], entity_ids, types)
                 errors["wrong speaker: " + cls].append(
                     {"article": aid, "paragraph": kbq["paragraph"], "quote": (gold or {}).get("excerpt") or kbq["text"][:80],
                      "true": (gold or {}).get("speaker"), "kb": kbq["speaker"]})
