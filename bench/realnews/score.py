@@ -98,7 +98,8 @@ def collect(result, article_ids: list[str]):
                         para = i
                         break
             quotes.append({"paragraph": para, "span": span, "text": q.text, "speaker": q.speaker,
-                           "speaker_text": getattr(q, "speaker_text", None)})
+                           "speaker_text": getattr(q, "speaker_text", None),
+                           "has_speaker_text": hasattr(q, "speaker_text")})
         mentions = [{"paragraph": by_number.get(m.block), "span": (m.start, m.end), "entity": m.entity_id}
                     for m in linked.mentions if types.get(m.entity_id) == "person" and m.block in by_number]
         out[aid] = {"paragraphs": [b.text for b in blocks], "quotes": quotes, "mentions": mentions}
@@ -251,6 +252,15 @@ def score(rows: list[dict], kbdata: dict, types: dict[str, str], names: dict[str
                     {"article": g["id"], "paragraph": g["paragraph"], "quote": g["excerpt"], "true": g["speaker"]})
         if found and all(q["speaker"] is None for q in found):
             c["detected, unattributed"] += 1
+        if g["speaker"] not in entity_ids and g["speaker"] != "unknown":
+            c["quotations by speakers outside the KB"] += 1
+            stop = {"a", "an", "the", "one", "of", "at", "in", "for", "another", "said", "and"}
+            gold_words = {w for w in re.findall(r"[a-z]+", g["speaker"].lower()) if w not in stop}
+            for q in found:
+                said_words = {w for w in re.findall(r"[a-z]+", (q.get("speaker_text") or "").lower()) if w not in stop}
+                if q["speaker"] is None and gold_words & said_words:
+                    c["outside speakers named as the text names them"] += 1
+                    break
     # mentions
     for aid in arts:
         data = kbdata[aid]
@@ -304,6 +314,9 @@ def score(rows: list[dict], kbdata: dict, types: dict[str, str], names: dict[str
         "abstention rate (detected quotations left unattributed)": ratio("detected, unattributed", "quotations detected"),
         "quote detection precision": ratio("kb quotes matching a quotation", "kb quotes"),
         "quote detection recall (>= 4 words)": ratio("quotations detected", "quotations"),
+        "speakers outside the KB shown as text (speaker_text, if kb has it)": ratio(
+            "outside speakers named as the text names them", "quotations by speakers outside the KB")
+        if any(q.get("has_speaker_text") for a in arts for q in kbdata[a]["quotes"]) else None,
         "person mention precision": ratio("kb person mentions right", "kb person mentions"),
         "person mention recall": ratio("person mentions found", "person mentions"),
     }
