@@ -38,16 +38,39 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _LEADING = re.compile(r"^(\s*)([#>+=-]|\d{1,9}[.)])")
 
 
-def escape(paragraph: str) -> str:
-    """Backslash-escape Markdown markup so the paragraph renders as exactly its text."""
-    out = _INLINE.sub(r"\\\1", paragraph)
-    m = _LEADING.match(out)
+def escape_with_map(paragraph: str) -> tuple[str, list[int]]:
+    """Backslash-escape Markdown markup so the paragraph renders as exactly its text.
+
+    Also returns, for each character of the paragraph, its position in the escaped text.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for ch in paragraph:
+        if _INLINE.match(ch):
+            out.append("\\")
+        where.append(len(out))
+        out.append(ch)
+    text = "".join(out)
+    m = _LEADING.match(text)
     if m:
         lead = m.group(2)
-        if lead[0].isdigit():
-            out = out[: m.end(1)] + lead[:-1] + "\\" + lead[-1] + out[m.end():]
-        else:
-            out = out[: m.end(1)] + "\\" + lead + out[m.end():]
+        at = m.start(2) + (len(lead) - 1 if lead[0].isdigit() else 0)
+        text = text[:at] + "\\" + text[at:]
+        where = [w + 1 if w >= at else w for w in where]
+    return text, where
+
+
+def escape(paragraph: str) -> str:
+    return escape_with_map(paragraph)[0]
+
+
+def body_offsets(paras: list[str]) -> list[tuple[int, list[int]]]:
+    """For each paragraph: where it starts in the converted body, and its character map."""
+    out, base = [], 0
+    for para in paras:
+        text, where = escape_with_map(para)
+        out.append((base, where))
+        base += len(text) + 2  # paragraphs are separated by a blank line
     return out
 
 
