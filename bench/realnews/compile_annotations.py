@@ -6,9 +6,10 @@ find them again. It never decides a label. Line formats:
 
     E <id> | <Name> | <type> | <alias>; <alias>       an entity (entities/<id>.yaml)
     A <NEWID> <dev|test>                              an article; the lines below belong to it
-    Q <para> <excerpt> => <speaker> [| not_a_quote] [| continued]
+    Q <para> <excerpt> => <speaker> [| not_a_quote] [| continued] [| end=<text>]
           a quotation opening in paragraph <para> whose text starts with <excerpt>;
-          speaker: an entity id, a description as the text names it, or `unknown`
+          speaker: an entity id, a description as the text names it, or `unknown`;
+          end=<text>: the quotation runs over stray marks to the mark after <text>
     M <entity-id or -> : <surface>; <surface> [@<para>,<para>]
           every whole-word occurrence of each surface (in the listed paragraphs, or all)
           is a person mention of that entity; `-` marks them as negatives (must not link
@@ -94,6 +95,13 @@ def main(argv=None) -> int:
                 speaker, flags = parts[0], set(parts[1:])
                 para = paras[para_no]
                 start, end = quote_span(para, start_text)
+                until = [f[4:] for f in flags if f.startswith("end=")]
+                if until:  # the quotation runs over stray marks (it"s) up to the mark after this text
+                    at = para.find(until[0], start)
+                    if at < 0:
+                        raise ValueError(f"end text not found: {until[0]!r}")
+                    close = para.find('"', at + len(until[0]) - 1)
+                    end = close + 1 if close >= 0 else len(para)
                 inner = para[start:end].strip('"').strip()
                 rows.append({"kind": "not_a_quote" if "not_a_quote" in flags else "quote",
                              "newid": current, "id": article_id(current), "split": split,
