@@ -6,6 +6,7 @@ find them again. It never decides a label. Line formats:
 
     E <id> | <Name> | <type> | <alias>; <alias>       an entity (entities/<id>.yaml)
     A <NEWID> <dev|test>                              an article; the lines below belong to it
+    R <NEWID>                                         resume an article annotated above
     Q <para> <excerpt> => <speaker> [| not_a_quote] [| continued] [| end=<text>]
           a quotation opening in paragraph <para> whose text starts with <excerpt>;
           speaker: an entity id, a description as the text names it, or `unknown`;
@@ -88,6 +89,12 @@ def main(argv=None) -> int:
                 body = "\n\n".join(escape(x) for x in paras)
                 rows.append({"kind": "article", "newid": current, "id": article_id(current), "split": split,
                              "title": stories[current].title, "paragraphs": len(paras)})
+            elif tag == "R":  # resume an article annotated above
+                current = int(rest.split()[0])
+                split = next(r["split"] for r in rows if r["kind"] == "article" and r["newid"] == current)
+                paras = paragraphs(stories[current].raw_body)
+                offsets = body_offsets(paras)
+                body = "\n\n".join(escape(x) for x in paras)
             elif tag == "Q":
                 m = re.match(r"(\d+)\s+(.*?)\s*=>\s*(.*)$", rest)
                 para_no, start_text, tail = int(m.group(1)), m.group(2), m.group(3)
