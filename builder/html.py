@@ -398,11 +398,15 @@ class PageHtml:
     search: list[dict] = field(default_factory=list)  # Material's search entries for the page
 
 
-def page_url(page: str) -> str:
-    """The URL MkDocs gives a docs file with use_directory_urls."""
+def page_url(page: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a docs file (mkdocs.structure.files.File.url)."""
     if not page.endswith(".md"):
         return page
     stem = page[:-3]
+    if not directory_urls:
+        if stem == "README" or stem.endswith("/README"):
+            stem = stem[: -len("README")] + "index"
+        return stem + ".html"
     if stem == "index" or stem.endswith("/index") or stem.endswith("/README") or stem == "README":
         stem = stem.rpartition("/")[0]
         return stem + "/" if stem else ""
@@ -429,7 +433,7 @@ def relative_url(url: str, other: str) -> str:
     return rel + "/" if url.endswith("/") else rel
 
 
-def rewrite_link(href: str, page: str, files: frozenset[str] | set[str]) -> str:
+def rewrite_link(href: str, page: str, files: frozenset[str] | set[str], directory_urls: bool = True) -> str:
     """MkDocs' _RelativePathTreeprocessor.path_to_url for a link from docs page `page`."""
     scheme, netloc, path, query, anchor = urlsplit(href)
     if scheme or netloc or href.startswith(("/", "\\")) or not path:
@@ -438,7 +442,7 @@ def rewrite_link(href: str, page: str, files: frozenset[str] | set[str]) -> str:
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path).lstrip("/"))
     if target not in files:
         return href
-    rel = relative_url(page_url(target), page_url(page))
+    rel = relative_url(page_url(target, directory_urls), page_url(page, directory_urls))
     return urlunsplit(("", "", rel, query, anchor))
 
 
@@ -522,7 +526,7 @@ _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
 def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta: dict | None = None,
-                title: str = "", fast: bool = True) -> PageHtml:
+                title: str = "", fast: bool = True, directory_urls: bool = True) -> PageHtml:
     """One generated page's body HTML, toc and search entries, as MkDocs + Material make them."""
     m = _FRONT.match(markdown)
     if m:
@@ -534,7 +538,7 @@ def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta
         def rewrite(href: str) -> str:
             out = memo.get(href)
             if out is None:
-                out = memo[href] = rewrite_link(href, page, files)
+                out = memo[href] = rewrite_link(href, page, files, directory_urls)
             return out
 
         env["rewrite"] = rewrite
@@ -566,13 +570,13 @@ def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta
                 if c.type == "link_open":
                     href = c.attrGet("href")
                     if href:
-                        c.attrSet("href", rewrite_link(str(href), page, files))
+                        c.attrSet("href", rewrite_link(str(href), page, files, directory_urls))
                 elif c.type == "image":
                     src = c.attrGet("src")
                     if src:
-                        c.attrSet("src", rewrite_link(str(src), page, files))
+                        c.attrSet("src", rewrite_link(str(src), page, files, directory_urls))
     body = _MD.renderer.render(tokens, _MD.options, env)
-    url = page_url(page)
+    url = page_url(page, directory_urls)
     return PageHtml(body, _nest_stack(flat), search_entries(body, url, title, meta or {}))
 
 
@@ -604,6 +608,7 @@ def _targets(markdown: str, page: str) -> frozenset[str]:
 
 
 _FILES: frozenset[str] = frozenset()
+_DIRECTORY_URLS = True
 # A change to this converter invalidates every cached body.
 _SOURCE = __import__("hashlib").sha256(open(__file__, "rb").read()).hexdigest()
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
@@ -612,7 +617,7 @@ _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 def _render_one(item: tuple[str, str]) -> tuple[str, PageHtml]:
     page, markdown = item
     meta = _front_matter(markdown)
-    out = render_page(markdown, page, _FILES, meta, str(meta.get("title", "")))
+    out = render_page(markdown, page, _FILES, meta, str(meta.get("title", "")), directory_urls=_DIRECTORY_URLS)
     out.body = _SEARCH_ATTRS.sub("", out.body)  # as Material's search plugin does
     return page, out
 
@@ -622,6 +627,7 @@ def render_bodies(
     files: frozenset[str],
     previous: dict[str, tuple[str, frozenset[str], PageHtml]] | None = None,
     workers: int = 1,
+    directory_urls: bool = True,
 ) -> tuple[dict[str, PageHtml], dict[str, tuple[str, frozenset[str], PageHtml]]]:
     """Body HTML for every generated Markdown page; pages unchanged since `previous` are reused.
 
@@ -629,7 +635,7 @@ def render_bodies(
     (or still does not): MkDocs rewrites only links to files it has. With workers > 1 the
     pages are converted in forked processes; the result does not depend on the split.
     """
-    global _FILES
+    global _FILES, _DIRECTORY_URLS
     from .cache import digest
 
     previous = previous or {}
@@ -641,7 +647,7 @@ def render_bodies(
         markdown = pages[page]
         if not page.endswith(".md") or not isinstance(markdown, str):
             continue
-        key = digest(_SOURCE, page, markdown)
+        key = digest(_SOURCE, page, markdown, str(directory_urls))
         targets = _targets(markdown, page)
         present = targets & files
         hit = previous.get(page)
@@ -650,7 +656,7 @@ def render_bodies(
         else:
             todo.append((page, markdown))
         keys[page] = (key, present)
-    _FILES = files
+    _FILES, _DIRECTORY_URLS = files, directory_urls
     if workers > 1 and len(todo) >= 64:
         import multiprocessing
 

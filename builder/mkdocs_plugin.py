@@ -163,6 +163,7 @@ class KbPlugin(BasePlugin):
                 strict=os.environ.get("KB_STRICT") == "1",
                 html=True,
                 workers=_workers(),
+                directory_urls=bool(config.use_directory_urls),
             )
         except ContentError as exc:
             for diagnostic in exc.diagnostics:
@@ -228,7 +229,7 @@ class KbPlugin(BasePlugin):
         if not self.bodies or not path.exists():
             return
         index = json.loads(path.read_text(encoding="utf-8"))
-        ours = {page_url(page) for page in self.bodies}
+        ours = {page_url(page, bool(config.use_directory_urls)) for page in self.bodies}
         docs = [d for d in index.get("docs", []) if d["location"].split("#")[0] not in ours]
         seen = set(self.order)  # the order MkDocs built the pages in; under `serve --dirty`, the rest after
         for page in self.order + [p for p in self.bodies if p not in seen]:

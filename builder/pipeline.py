@@ -99,6 +99,7 @@ def build_docs(
     strict: bool = False,
     html: bool = False,
     workers: int = 1,
+    directory_urls: bool = True,
 ) -> BuildResult:
     """Generate the Markdown site into docs_dir. Raises ContentError and writes nothing on any error.
 
@@ -108,7 +109,8 @@ def build_docs(
     previous = read_cache(cache_dir)
     templates_dir = templates_dir or DEFAULT_TEMPLATES
     start = time.perf_counter()
-    inputs = input_digest(content_dir, templates_dir) + f"/{root}" + ("/strict" if strict else "")
+    inputs = (input_digest(content_dir, templates_dir) + f"/{root}" + ("/strict" if strict else "")
+              + ("" if directory_urls else "/files"))
     if (cache_dir is not None and previous.inputs == inputs and (previous.html or not html)
             and previous.outputs and outputs_state(docs_dir) == previous.outputs):
         # nothing this build reads has changed, and build/docs is as the last build left it
@@ -132,7 +134,8 @@ def build_docs(
         from .html import render_bodies
 
         with _timed(timings, "html"):
-            bodies, result.cache.html = render_bodies(files, frozenset(files), previous.html, workers)
+            bodies, result.cache.html = render_bodies(files, frozenset(files), previous.html, workers,
+                                                       directory_urls)
             rendered = sum(1 for page, body in bodies.items() if previous.html.get(page, (0, 0, None))[2] is not body)
     elif previous.html:
         result.cache.html = previous.html  # kept for the plugin's next build

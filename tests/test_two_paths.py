@@ -87,6 +87,17 @@ def test_shipped_content_two_ways(tmp_path: Path) -> None:
     assert _two_ways(project) > 80
 
 
+def test_shipped_content_two_ways_without_directory_urls(tmp_path: Path) -> None:
+    """With use_directory_urls: false (x.md -> x.html) the builder's links follow MkDocs' too."""
+    project = copy_project(ROOT / "content", tmp_path / "kb")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "use_directory_urls: true" in text
+    config.write_text(text.replace("use_directory_urls: true", "use_directory_urls: false"), encoding="utf-8")
+    assert _two_ways(project) > 80
+    assert 'href="japan.html"' in (project / "site" / "entities" / "fumio-kishida.html").read_text(encoding="utf-8")
+
+
 def test_generated_corpus_two_ways(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(GENERATOR), "--articles", "40", "--entities", "25", "--out", str(corpus)],
