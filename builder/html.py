@@ -396,6 +396,7 @@ class PageHtml:
     body: str
     toc: list[dict] = field(default_factory=list)  # Python-Markdown's nested toc_tokens
     search: list[dict] = field(default_factory=list)  # Material's search entries for the page
+    targets: frozenset = frozenset()  # docs files its links were resolved against
 
 
 def page_url(page: str, directory_urls: bool = True) -> str:
@@ -433,13 +434,18 @@ def relative_url(url: str, other: str) -> str:
     return rel + "/" if url.endswith("/") else rel
 
 
-def rewrite_link(href: str, page: str, files: frozenset[str] | set[str], directory_urls: bool = True) -> str:
-    """MkDocs' _RelativePathTreeprocessor.path_to_url for a link from docs page `page`."""
+def rewrite_link(href: str, page: str, files: frozenset[str] | set[str], directory_urls: bool = True,
+                 looked_up: set[str] | None = None) -> str:
+    """MkDocs' _RelativePathTreeprocessor.path_to_url for a link from docs page `page`.
+
+    Each docs file looked up is added to `looked_up` (what the result depends on)."""
     scheme, netloc, path, query, anchor = urlsplit(href)
     if scheme or netloc or href.startswith(("/", "\\")) or not path:
         return href
     path = unquote(path)
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path).lstrip("/"))
+    if looked_up is not None:
+        looked_up.add(target)
     if target not in files:
         return href
     rel = relative_url(page_url(target, directory_urls), page_url(page, directory_urls))
@@ -532,13 +538,14 @@ def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta
     if m:
         markdown = markdown[m.end():]
     env: dict = {}
+    looked_up: set[str] = set()
     if fast:
         memo: dict[str, str] = {}
 
         def rewrite(href: str) -> str:
             out = memo.get(href)
             if out is None:
-                out = memo[href] = rewrite_link(href, page, files, directory_urls)
+                out = memo[href] = rewrite_link(href, page, files, directory_urls, looked_up)
             return out
 
         env["rewrite"] = rewrite
@@ -570,19 +577,18 @@ def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta
                 if c.type == "link_open":
                     href = c.attrGet("href")
                     if href:
-                        c.attrSet("href", rewrite_link(str(href), page, files, directory_urls))
+                        c.attrSet("href", rewrite_link(str(href), page, files, directory_urls, looked_up))
                 elif c.type == "image":
                     src = c.attrGet("src")
                     if src:
-                        c.attrSet("src", rewrite_link(str(src), page, files, directory_urls))
+                        c.attrSet("src", rewrite_link(str(src), page, files, directory_urls, looked_up))
     body = _MD.renderer.render(tokens, _MD.options, env)
     url = page_url(page, directory_urls)
-    return PageHtml(body, _nest_stack(flat), search_entries(body, url, title, meta or {}))
+    return PageHtml(body, _nest_stack(flat), search_entries(body, url, title, meta or {}), frozenset(looked_up))
 
 
 # --- the whole site ---------------------------------------------------------------------------
 
-_LINK_TARGET = re.compile(r"\]\(([^)\s]+)")
 
 
 def _front_matter(markdown: str) -> dict:
@@ -594,17 +600,6 @@ def _front_matter(markdown: str) -> dict:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(m.group(1), Loader=loader)
     return data if isinstance(data, dict) else {}
-
-
-def _targets(markdown: str, page: str) -> frozenset[str]:
-    """Docs files this page's relative links could resolve to (for the cache key)."""
-    out = set()
-    base = posixpath.dirname(page)
-    for m in _LINK_TARGET.finditer(markdown):
-        path = urlsplit(m.group(1)).path
-        if path and "://" not in m.group(1) and not path.startswith("/"):
-            out.add(posixpath.normpath(posixpath.join(base, unquote(path))))
-    return frozenset(out)
 
 
 _FILES: frozenset[str] = frozenset()
@@ -642,20 +637,18 @@ def render_bodies(
     out: dict[str, PageHtml] = {}
     cache: dict[str, tuple[str, frozenset[str], PageHtml]] = {}
     todo: list[tuple[str, str]] = []
-    keys: dict[str, tuple[str, frozenset[str]]] = {}
+    keys: dict[str, str] = {}
     for page in sorted(pages):
         markdown = pages[page]
         if not page.endswith(".md") or not isinstance(markdown, str):
             continue
         key = digest(_SOURCE, page, markdown, str(directory_urls))
-        targets = _targets(markdown, page)
-        present = targets & files
         hit = previous.get(page)
-        if hit and hit[0] == key and hit[1] == present:
+        if hit and hit[0] == key and hit[2].targets & files == hit[1]:
             out[page] = hit[2]
         else:
             todo.append((page, markdown))
-        keys[page] = (key, present)
+        keys[page] = key
     _FILES, _DIRECTORY_URLS = files, directory_urls
     if workers > 1 and len(todo) >= 64:
         import multiprocessing
@@ -667,6 +660,6 @@ def render_bodies(
         done = [_render_one(item) for item in todo]
     _FILES = frozenset()
     out.update(done)
-    for page, (key, present) in keys.items():
-        cache[page] = (key, present, out[page])
+    for page, key in keys.items():
+        cache[page] = (key, out[page].targets & files, out[page])
     return {page: out[page] for page in sorted(out)}, cache

@@ -26,6 +26,7 @@ _TAG = re.compile(
     r"""<(?:[A-Za-z][A-Za-z0-9\-]*(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*/?|/[A-Za-z][A-Za-z0-9\-]*\s*)>"""
 )
 _DEST = re.compile(r"\(([^\s()<>\\\"'`]+)\)")
+_BRACKET_STOP = re.compile(r"[\\\[\]`<]")
 _BAD_PROTOCOL = re.compile(r"(?i)^(vbscript|javascript|file|data):")
 _ATTRS = re.compile(r"\{:?[ ]*([^\}\n ][^\n]*?)[ ]*\}")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -146,17 +147,18 @@ class _Inline:
     def _close_bracket(self, start: int, end: int) -> int:
         src = self.src
         k = start + 1
-        while k < end:
+        while True:
+            m = _BRACKET_STOP.search(src, k, end)
+            if not m:
+                raise GiveUp
+            k = m.start()
             c = src[k]
             if c == "\\":
                 k += 2
                 continue
-            if c == "[" or c == "`" or c == "<":
-                raise GiveUp
             if c == "]":
                 return k
-            k += 1
-        raise GiveUp
+            raise GiveUp  # [ ` < inside a label
 
     def _attrs_after(self, pos: int, end: int) -> tuple[str | None, int]:
         if pos < end and self.src[pos] == "{":
