@@ -397,6 +397,7 @@ class PageHtml:
     toc: list[dict] = field(default_factory=list)  # Python-Markdown's nested toc_tokens
     search: list[dict] = field(default_factory=list)  # Material's search entries for the page
     targets: frozenset = frozenset()  # docs files its links were resolved against
+    source: str = ""  # digest of the Markdown after its front matter, stripped (see source_digest)
 
 
 def page_url(page: str, directory_urls: bool = True) -> str:
@@ -531,6 +532,13 @@ def _merge_blockquotes(tokens: list[Token]) -> list[Token]:
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
+def source_digest(markdown_without_front_matter: str) -> str:
+    """What the MkDocs plugin checks a page against before using the builder's body for it."""
+    import hashlib
+
+    return hashlib.sha1(markdown_without_front_matter.strip().encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta: dict | None = None,
                 title: str = "", fast: bool = True, directory_urls: bool = True) -> PageHtml:
     """One generated page's body HTML, toc and search entries, as MkDocs + Material make them."""
@@ -584,7 +592,8 @@ def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta
                         c.attrSet("src", rewrite_link(str(src), page, files, directory_urls, looked_up))
     body = _MD.renderer.render(tokens, _MD.options, env)
     url = page_url(page, directory_urls)
-    return PageHtml(body, _nest_stack(flat), search_entries(body, url, title, meta or {}), frozenset(looked_up))
+    return PageHtml(body, _nest_stack(flat), search_entries(body, url, title, meta or {}), frozenset(looked_up),
+                    source_digest(markdown))
 
 
 # --- the whole site ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
 
 from .errors import BuilderError, ContentError
-from .html import page_url
+from .html import page_url, source_digest
 from .pipeline import DEFAULT_TEMPLATES, build_docs
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -190,7 +190,14 @@ class KbPlugin(BasePlugin):
         return nav
 
     def on_page_markdown(self, markdown, *, page, config, files):
-        if page.file.src_uri in self.bodies:
+        known = self.bodies.get(page.file.src_uri)
+        if known is not None and known.source != source_digest(markdown):
+            # the page is not what the builder rendered (edited by hand or by another plugin):
+            # Python-Markdown renders it, the slow way
+            log.info(f"kb: {page.file.src_uri} changed after the builder wrote it; MkDocs renders it")
+            self.bodies.pop(page.file.src_uri)
+            return markdown
+        if known is not None:
             # Nothing for Python-Markdown to do: the builder has the body. Even an empty page
             # costs MkDocs a new Markdown instance (~3 ms), so this page skips that too.
             body = self.bodies[page.file.src_uri].body

@@ -199,3 +199,24 @@ def test_fast_inline_renderer_equals_markdown_it(tmp_path: Path) -> None:
             assert render_page(text, page, files).body == render_page(text, page, files, fast=False).body, page
             compared += 1
     assert compared > 150
+
+
+def test_a_page_changed_after_the_builder_is_rendered_by_mkdocs(tmp_path: Path) -> None:
+    """If anything changes a page's Markdown after the builder rendered it (here a hook that
+    runs before the kb plugin), MkDocs renders that page itself instead of using a stale body."""
+    project = copy_project(ROOT / "content", tmp_path / "kb")
+    (project / "hook.py").write_text(
+        "from mkdocs.plugins import event_priority\n"
+        "@event_priority(100)\n"
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    if page.file.src_uri == 'entities/tokyo.md':\n"
+        "        return markdown + '\\n\\nAdded *by a hook*.\\n'\n"
+        "    return markdown\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hook.py\n", encoding="utf-8")
+    result = run_kb("build", "--project", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+    soup = BeautifulSoup((project / "site" / "entities" / "tokyo" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert soup.article.find("em", string="by a hook") is not None
+    assert soup.article.h1.get_text(strip=True).startswith("Tokyo")
