@@ -85,12 +85,13 @@ def _build_in_child(pages, config, files, nav, env, dirty: bool, pipe: int) -> i
     return status
 
 
-
 def _workers() -> int:
+    """Processes for rendering: KB_WORKERS, else 2 where there are 2 cores or more."""
     try:
-        return max(1, int(os.environ.get("KB_WORKERS", "0"))) if os.environ.get("KB_WORKERS") else min(2, os.cpu_count() or 1)
+        given = int(os.environ.get("KB_WORKERS", "0"))
     except ValueError:
-        return 1
+        given = 0
+    return max(1, given) if given else min(2, os.cpu_count() or 1)
 
 
 class KbPlugin(BasePlugin):
