@@ -65,7 +65,8 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
         stamp = ""
     try:
         if stamp and stamp_file.read_text(encoding="utf-8") == stamp and (site_dir / "index.html").is_file():
-            return ["INFO: kb: nothing changed since the last build; the site is up to date"]
+            last_log = stamp_file.with_suffix(".log").read_text(encoding="utf-8").splitlines()
+            return last_log + ["INFO: kb: nothing changed since the last build; the site is up to date"]
     except OSError:
         pass
     stamp_file.unlink(missing_ok=True)
@@ -98,6 +99,7 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
     if stamp:
         try:
             stamp_file.parent.mkdir(parents=True, exist_ok=True)
+            stamp_file.with_suffix(".log").write_text(lines.getvalue(), encoding="utf-8")  # its warnings, again
             stamp_file.write_text(stamp, encoding="utf-8")
         except OSError:
             pass

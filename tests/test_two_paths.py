@@ -220,3 +220,21 @@ def test_a_page_changed_after_the_builder_is_rendered_by_mkdocs(tmp_path: Path) 
                          "html.parser")
     assert soup.article.find("em", string="by a hook") is not None
     assert soup.article.h1.get_text(strip=True).startswith("Tokyo")
+
+
+def test_nothing_changed_nothing_done_and_an_edit_shows(tmp_path: Path) -> None:
+    """A second `kb build` with the same inputs leaves the site untouched; an entity edit rebuilds it."""
+    project = copy_project(ROOT / "content", tmp_path / "kb")
+    first = run_kb("build", "--project", str(project))
+    assert first.returncode == 0, first.stdout + first.stderr
+    page = project / "site" / "entities" / "tokyo" / "index.html"
+    before = page.stat().st_mtime_ns
+    again = run_kb("build", "--project", str(project))
+    assert again.returncode == 0 and again.stdout == first.stdout
+    assert page.stat().st_mtime_ns == before
+    entity = project / "content" / "entities" / "tokyo.yaml"
+    entity.write_text(entity.read_text(encoding="utf-8").replace("summary: ", "summary: Edited-for-test. ", 1),
+                      encoding="utf-8")
+    edited = run_kb("build", "--project", str(project))
+    assert edited.returncode == 0, edited.stdout + edited.stderr
+    assert "Edited-for-test." in page.read_text(encoding="utf-8")
