@@ -145,6 +145,7 @@ class Entity:
     summary_location: Location
     participant_locations: list[Location] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    short_names: list[Alias] = field(default_factory=list)  # linked only after the full name, per article
 
     @property
     def names(self) -> list[str]:
