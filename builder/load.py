@@ -167,6 +167,7 @@ def _load_entity(path: Path, entity_id: str, display: str, diagnostics: list[Dia
         type=spec.type,
         aliases=[Alias(a.name, a.ambiguous, doc.at("aliases", i)) for i, a in enumerate(spec.aliases)],
         short_names=[Alias(name, False, doc.at("short_names", i)) for i, name in enumerate(spec.short_names)],
+        name_location=doc.at("name"),
         summary=spec.summary,
         relations=[
             Relation(

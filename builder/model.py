@@ -146,6 +146,7 @@ class Entity:
     participant_locations: list[Location] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     short_names: list[Alias] = field(default_factory=list)  # linked only after the full name, per article
+    name_location: Location | None = None  # where `name:` is written
 
     @property
     def names(self) -> list[str]:

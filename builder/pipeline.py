@@ -15,6 +15,7 @@ from pathlib import Path
 from .assemble import Graph, assemble
 from .cache import BuildCache, read_cache, write_cache
 from .errors import ContentError, Diagnostic
+from .hygiene import alias_warnings
 from .link import LinkedArticle, link
 from .load import load_corpus
 from .render import render_site
@@ -75,6 +76,7 @@ def check(content_dir: Path, root: Path | None = None, cache: BuildCache | None 
         return CheckResult(sorted(diagnostics), kb, None, timings, text_bytes)
     with _timed(timings, "link"):
         linked, found, fresh_links = link(kb, cache.links)
+        found += alias_warnings(kb, linked)
     diagnostics += found
     result = CheckResult(sorted(diagnostics), kb, linked, timings, text_bytes)
     result.cache = BuildCache(blocks={a.digest: a.blocks for a in corpus.articles}, links=fresh_links)
