@@ -14,6 +14,7 @@ Pure functions over the matches the linker already found; no second pass per nam
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -139,9 +140,15 @@ def later_mentions(table: NameTable, paragraphs: list[tuple[int, str]], mentions
     genders: dict[str, set[str]] = {}
     for number, text in paragraphs:
         taken = sorted(spans_by_block.get(number, []))
+        starts = [a for a, _ in taken]
+        reach, furthest = [], 0  # reach[i]: the furthest end among the first i + 1 spans
+        for _, b in taken:
+            furthest = max(furthest, b)
+            reach.append(furthest)
         for match in table.finder.find(text):
             form = match.entity_id
-            if any(a < match.end and match.start < b for a, b in taken):
+            before = bisect.bisect_left(starts, match.end)  # spans starting before the match ends
+            if before and reach[before - 1] > match.start:
                 continue
             if form in table.surnames:
                 start, gender, other_person = _title_start(text, match.start)

@@ -550,7 +550,8 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
             if said is None:
                 said = _Said(None, None, block.number, piece.end)
                 words = len(inner.split())
-                if not bare and words < SCARE_WORDS and not _has_speech_act(masked, sentence_start, sentence_end):
+                near = (max(sentence_start, piece.start - _WINDOW), min(sentence_end, piece.end + _WINDOW))
+                if not bare and words < SCARE_WORDS and not _has_speech_act(masked, *near):
                     continue  # scare quotes, a title, a term: nobody is quoted
             last = before_in_block = said
             text_out = inner.rstrip(",")
@@ -600,22 +601,29 @@ def _resolve_pronoun(pronoun: str, last: _Said | None, block, position: int, art
     if entity_types.get(last.speaker) != _PRONOUNS[pronoun]:
         return unresolved
     # nobody else may be named between that quote's sentence and this pronoun
-    blocks = {b.number: b for b in article.blocks}
     for number in range(last.block, block.number + 1):
-        current = blocks.get(number)
-        if current is None:
+        current = article.blocks[number] if 0 <= number < len(article.blocks) else None
+        if current is None or current.number != number:
             continue
         lo = 0
         if number == last.block:
-            cut = re.search(r"[.!?](\s|$)", current.text[last.end :])
-            lo = last.end + cut.end() if cut else len(current.text)
+            cut = re.compile(r"[.!?](\s|$)").search(current.text, last.end, last.end + _WINDOW)
+            lo = cut.end() if cut else len(current.text)
         hi = position if number == block.number else len(current.text)
         if lo >= hi:
             continue
-        for mention in by_block.get(number, []):
-            if lo <= mention.start < hi and mention.entity_id != last.speaker and entity_types.get(mention.entity_id) == "person":
+        if hi - lo > _WINDOW * 4:
+            return unresolved  # too far to be sure
+        mentions = by_block.get(number, [])
+        starts = [m.start for m in mentions]  # sorted: the linker emits them in order
+        first = bisect.bisect_left(starts, max(0, lo - 200))
+        covered = []
+        for mention in mentions[first:]:
+            if mention.start >= hi:
+                break
+            covered.append((mention.start, mention.end))
+            if lo <= mention.start and mention.entity_id != last.speaker and entity_types.get(mention.entity_id) == "person":
                 return unresolved
-        covered = [(m.start, m.end) for m in by_block.get(number, [])]
         for run in _CAPITALISED_RUN.finditer(current.text, lo, hi):
             if not any(a <= run.start() < b or run.start() <= a < run.end() for a, b in covered):
                 return unresolved  # an unknown name ("John Smith, a local farmer") may be who "he" is
