@@ -417,8 +417,12 @@ def attribution_after(masked: str, start: int, end: int, resolver: _Resolver, st
     if not tokens or not tokens[0].word:
         return None
     if tokens[0].low == "according" and len(tokens) > 2 and tokens[1].low == "to":
-        segment = _segments(tokens[2:])[0]
-        return resolver.attribution(segment) if _valid_np(segment) else None
+        segment = []
+        for tok in _segments(tokens[2:])[0]:
+            if tok.low in _STOP_AFTER_VERB or tok.text in (".", ";", ":", "!", "?") or tok.text.startswith(_MASK):
+                break
+            segment.append(tok)
+        return resolver.attribution(segment) if segment and _valid_np(segment) else None
     if tokens[0].low in _INVERTED:  # “…,” said Kevin Scott, Chief Technology Officer
         if strict and tokens[0].text[0].isupper():
             return None
@@ -443,13 +447,26 @@ def attribution_after(masked: str, start: int, end: int, resolver: _Resolver, st
         if tok.word and tok.low in _SPEECH and tok.text[0].islower():
             if index == 0:
                 return None
-            if strict:
-                tail = tokens[index + 1 :]
-                stop = next((i for i, t in enumerate(tail) if t.text in (".", "!", "?", ";") or t.text.startswith(_MASK)), len(tail))
-                if stop > 8 or any(t.low == "that" for t in tail[:stop]):
-                    return None  # “….” Blair said the party would … : a new sentence, not an attribution
+            if strict and not _attribution_only(tok.low, tokens[index + 1 :]):
+                return None  # “….” Blair said the party would … : a new sentence, not an attribution
             return _subject_of(tokens[:index], resolver, strip_leads=False)
     return None
+
+
+_ADJUNCT = {
+    "in", "on", "at", "after", "before", "during", "while", "when", "from", "as", "adding", "yesterday", "today",
+    "last", "this", "earlier", "later", "late", "recently", "afterwards", "again", "too", "also", "through", "via",
+}
+
+
+def _attribution_only(verb: str, tail: list[_Tok]) -> bool:
+    """After 'X said' that follows a finished quoted sentence: only an adjunct may follow
+    ('on Tuesday', 'in a statement'), or an audience after 'told' / 'asked'; never a clause."""
+    if verb in ("told", "tells", "tell", "asked", "asks", "ask"):
+        skipped = 0
+        while tail and tail[0].word and tail[0].low not in _ADJUNCT and skipped < 4:
+            tail, skipped = tail[1:], skipped + 1
+    return not tail or tail[0].text in (",", ".", ";", "!", "?") or tail[0].low in _ADJUNCT
 
 
 def _has_speech_act(masked: str, start: int, end: int) -> bool:
