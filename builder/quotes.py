@@ -185,13 +185,18 @@ acknowledges acknowledged admit admits admitted confirm confirms confirmed stres
 stressed emphasise emphasised emphasises emphasize emphasized emphasizes urge urges urged
 recall recalls recalled tweet tweets tweeted quip quipped concede concedes conceded respond
 responds responded answer answers answered predict predicts predicted promise promises
-promised suggest suggests suggested call calls called describe describes described
+promised suggest suggests suggested call calls called describe describes described brag brags
+bragged boast boasts boasted caution cautions cautioned observe observes observed maintain
+maintains maintained contend contends contended assert asserts asserted counter counters
+countered complain complains complained testify testifies testified scoff scoffs scoffed deny
+denies denied agree agrees agreed believe believes believed
 """.split())
 _INVERTED = set("""
 said says added adds asked asks replied replies wrote writes continued continues explained
 explains noted notes insisted insists warned warns argued argues claimed claims stated states
 declared remarked commented recalled answered responded conceded quipped admitted acknowledged
-stressed emphasised emphasized tweeted
+stressed emphasised emphasized tweeted bragged boasted cautioned observed maintained contended
+asserted countered complained
 """.split())
 _PARTICIPLES = {w for w in _SPEECH if w.endswith("ing")}
 _AUX = set("""
@@ -203,6 +208,11 @@ is was were are be been being has had have do does did will would could should c
 must shall that which who whom whose when where while because if than then not but so as
 after before since although though whether this these those there here what how why its
 """.split()) | _SPEECH
+_TIME_NOUNS = {"week", "month", "year", "night", "weekend", "monday", "tuesday", "wednesday", "thursday", "friday",
+               "saturday", "sunday", "morning", "evening", "afternoon"}
+_COORDINATION = {"and", "or", "&"}
+_NEVER_NAMES = {"it", "this", "that", "these", "those", "there", "here", "what", "how", "why", "when", "where",
+                "who", "which", "if", "but", "so", "as", "is", "was", "has", "had", "the", "a", "an"} - {"the", "a", "an"}
 _BREAKS_HEAD = {"of", "for", "from", "with", "and", "or", "to", "by", "in", "on", "at", "&", "about", "against"}
 _STOP_AFTER_VERB = {
     "in", "on", "at", "during", "after", "before", "while", "when", "last", "this", "yesterday",
@@ -257,9 +267,17 @@ def _tokens(masked: str, start: int, end: int) -> list[_Tok]:
 
 
 def _segments(tokens: list[_Tok]) -> list[list[_Tok]]:
+    """Split at commas and dashes; a parenthesis ("(CBI)") is left out, not split at."""
     out: list[list[_Tok]] = [[]]
+    depth = 0
     for tok in tokens:
-        if tok.text in (",", "—", "–", "(", ")"):
+        if tok.text in ("(", "["):
+            depth += 1
+        elif tok.text in (")", "]"):
+            depth = max(0, depth - 1)
+        elif depth:
+            continue
+        elif tok.text in (",", "—", "–"):
             out.append([])
         else:
             out[-1].append(tok)
@@ -283,6 +301,8 @@ def _is_lead(segment: list[_Tok]) -> bool:
 def _valid_np(segment: list[_Tok]) -> bool:
     if not 1 <= len(segment) <= 12:
         return False
+    if len(segment) == 1 and segment[0].low in _PRONOUNS:
+        return True
     for i, tok in enumerate(segment):
         if tok.text == ".":
             if i == 0 or (segment[i - 1].low not in _ABBREVIATION_TOKENS and len(segment[i - 1].text) != 1):
@@ -291,7 +311,7 @@ def _valid_np(segment: list[_Tok]) -> bool:
         if not tok.word:
             return False
         low = tok.low
-        if low in _NOT_IN_NP or low in _FIRST_PERSON:
+        if (tok.text[0].islower() and low in _NOT_IN_NP) or low in _NEVER_NAMES or low in _FIRST_PERSON:
             return False
         if tok.text[0].islower() and (low.endswith("ed") or low.endswith("ing")) and low not in {"red", "united"}:
             return False  # most likely a verb: the segment is a clause, not a noun phrase
@@ -306,20 +326,35 @@ class _Resolver:
         self.mentions = mentions
 
     def head_entity(self, segment: list[_Tok]) -> str | None:
-        start, end = segment[0].start, segment[-1].end
-        if segment[-1].text == ".":
-            end = segment[-2].end if len(segment) > 1 else end
-        best = None
-        for mention in self.mentions:
-            if start <= mention.start and mention.end == end:
-                if best is None or mention.start < best.start:
-                    best = mention
-        if best is None:
+        """The entity the noun phrase is about: its name ends the phrase ("Japanese Prime Minister Fumio
+        Kishida"), or ends the part before a post-modifier ("Bob Bannon of Security Pacific", "analyst
+        Michael Walsh at First Marathon"); never a name in a modifier ("a spokesman for Microsoft",
+        "Kishida's office") and never one of two ("Nadella and Kishida")."""
+        if segment and segment[-1].text == ".":
+            segment = segment[:-1]
+        if not segment:
             return None
-        before = [t for t in segment if t.end <= best.start]
-        if any(t.low in _BREAKS_HEAD for t in before):
-            return None  # "a spokesman for Microsoft", "Nadella and Kishida"
-        return best.entity_id
+        start = segment[0].start
+        inside = [m for m in self.mentions if start <= m.start and m.end <= segment[-1].end]
+
+        def in_mention(tok: _Tok) -> bool:
+            return any(m.start <= tok.start and tok.end <= m.end for m in inside)
+
+        cut = next(
+            (i for i, t in enumerate(segment) if t.low in _BREAKS_HEAD - _COORDINATION and not in_mention(t)), len(segment)
+        )
+        head = segment[:cut]
+        if not head:
+            return None
+        for i, tok in enumerate(head[:-1]):
+            if tok.low in _COORDINATION and not in_mention(tok) and head[i + 1].text[0].isupper():
+                return None  # "Nadella and Kishida": two speakers, or one we cannot tell
+        end = head[-1].end
+        best = None
+        for mention in inside:
+            if mention.end == end and (best is None or mention.start < best.start):
+                best = mention
+        return best.entity_id if best is not None else None
 
     def exact_entity(self, segment: list[_Tok]) -> str | None:
         if not segment:
@@ -337,16 +372,31 @@ class _Resolver:
         return Attribution(self.head_entity(segment), self.text[start:end])
 
 
-def _subject_of(region: list[_Tok], resolver: _Resolver, strip_leads: bool) -> Attribution | None:
-    """The subject in the words before a speech verb, or None when they are not a subject."""
-    while region and region[-1].word and region[-1].low in _AUX:
-        region = region[:-1]
-    segments = [s for s in _segments(region)]
-    if strip_leads:
-        while len(segments) > 1 and _is_lead(segments[0]):
-            segments = segments[1:]
+def _strip_leads(segments: list[list[_Tok]]) -> list[list[_Tok]]:
+    """Drop a leading conjunction ("But", "And") and leading phrases ("Responding to Kishida,")."""
+    segments = [list(s) for s in segments]
+    while True:
         if segments and segments[0] and segments[0][0].low in _CONJUNCTIONS:
             segments[0] = segments[0][1:]
+        if len(segments) > 1 and (not segments[0] or _is_lead(segments[0])):
+            segments = segments[1:]
+            continue
+        return segments
+
+
+def _subject_of(region: list[_Tok], resolver: _Resolver, strip_leads: bool) -> Attribution | None:
+    """The subject in the words before a speech verb, or None when they are not a subject."""
+    while region and region[-1].word:
+        low = region[-1].low
+        if low in _AUX | {"not", "did", "does", "do", "yesterday", "today", "tonight"}:
+            region = region[:-1]
+        elif low in _TIME_NOUNS and len(region) > 1 and region[-2].low in ("last", "this", "next", "on", "earlier", "late"):
+            region = region[:-2]
+        else:
+            break
+    segments = _segments(region)
+    if strip_leads:
+        segments = _strip_leads(segments)
     segments = [s for s in segments if s and _phrase(s) not in _ADVERB_SEGMENTS]
     if not segments:
         return None
@@ -357,54 +407,102 @@ def _subject_of(region: list[_Tok], resolver: _Resolver, strip_leads: bool) -> A
         return resolver.attribution(first)  # "Nadella, who was on stage …, said"
     if _valid_np(first) and resolver.head_entity(first):
         return resolver.attribution(first)  # "Kishida, the Prime Minister of Japan, said"
-    if len(segments) == 2 and _valid_np(segments[1]) and resolver.exact_entity(segments[1]):
-        return resolver.attribution(segments[1])  # "The head of Microsoft Japan, Miki Tsusaka, said"
+    last = segments[-1]
+    if _valid_np(last) and resolver.head_entity(last) and all(not resolver.head_entity(s) for s in segments[:-1]):
+        return resolver.attribution(last)  # "Levesque, Beaubien Inc analyst Donna Pulcine told Reuters"
     if _valid_np(first) and first[0].text[0].isupper() and len(first) <= 6:
         return Attribution(None, resolver.text[first[0].start : first[-1].end])
     return None
 
 
+_FINITE = {"was", "is", "has", "had", "did", "does", "will", "would", "could", "can", "made", "gave", "took",
+           "spoke", "sent", "went", "said", "told"}
+
+
+def _clause_subject(tokens: list[_Tok], resolver: _Resolver) -> Attribution | None:
+    """The subject of a main clause: the noun phrase before its first finite verb
+    ('But White House spokesman Marlin Fitzwater denied …' → Marlin Fitzwater,
+    'Robert Giordano, chief economist at Goldman Sachs, scoffed …' → Robert Giordano)."""
+    segments = _strip_leads(_segments(tokens))
+    flat: list[_Tok] = []
+    for i, segment in enumerate(segments):
+        if i:
+            flat.append(_Tok(",", segment[0].start if segment else 0, segment[0].start if segment else 0))
+        flat += segment
+    for index, tok in enumerate(flat[:30]):
+        if not tok.word or not tok.text[0].islower():
+            continue
+        low = tok.low
+        if low in _FINITE or (low.endswith("ed") and low not in {"red", "united"}) or low in _SPEECH:
+            found = _subject_of(flat[:index], resolver, strip_leads=False)
+            return found if found is not None and (found.speaker or found.pronoun) else None
+    return None
+
+
+def _previous_sentence(masked: str, starts: list[int], sentence_start: int, resolver: _Resolver, narrative: bool):
+    """Who the sentence just before, in the same paragraph, has speaking (or, with `narrative`,
+    acting): 'Ongpin told a businessmen's meeting.', 'Funaro said he hoped …', 'Giordano scoffed.'"""
+    index = bisect.bisect_left(starts, sentence_start)
+    if index == 0 or starts[index] != sentence_start:
+        return None
+    start, end = starts[index - 1], sentence_start
+    if _MASK in masked[start:end]:
+        return None  # a sentence with a quote of its own: that quote's attribution counts, not this
+    tokens = _tokens(masked, max(start, end - _WINDOW), end)
+    segments = _segments(tokens)
+    last = [t for t in segments[-1] if t.text not in (".", "!", "?")] if segments else []
+    verb = next((i for i, t in enumerate(last) if t.word and t.low in _SPEECH and t.text[0].islower()), None)
+    if len(segments) > 1 and verb and _attribution_only(last[verb].low, last[verb + 1 :]):
+        found = _subject_of(last[:verb], resolver, strip_leads=False)  # "…, Ongpin told a meeting."
+    else:
+        found = attribution_before(masked, start, end, resolver)  # "Funaro said he hoped …"
+        if found is None and narrative:
+            found = _clause_subject(tokens, resolver)
+    if found is None or found.pronoun:
+        return None
+    return found
+
+
 def _participle_subject(region: list[_Tok], resolver: _Resolver) -> Attribution | None:
     """'Cook expressed his optimism about China, stating,': the subject of the main clause."""
-    segments = _segments(region)
-    while len(segments) > 1 and _is_lead(segments[0]):
-        segments = segments[1:]
-    clause = segments[0] if segments else []
-    np: list[_Tok] = []
-    for tok in clause:
-        if tok.word and (tok.text[0].isupper() or tok.low == "the" and not np) or tok.text == "." and np:
-            np.append(tok)
-            continue
-        break
-    if not np or len(np) >= len(clause):
-        return None
-    verb = clause[len(np)]
-    if not (verb.word and verb.text[0].islower() and (verb.low.endswith("ed") or verb.low in {"was", "is", "has", "had", "made", "gave", "took", "spoke", "sent", "went"})):
-        return None
-    return resolver.attribution(np)
+    return _clause_subject(region, resolver)
 
 
 def attribution_before(masked: str, start: int, end: int, resolver: _Resolver) -> Attribution | None:
     """`Fumio Kishida, Prime Minister of Japan added: “…` or `Nadella said the region was “…`"""
     start = max(start, end - _WINDOW)
     tokens = _tokens(masked, start, end)
-    for index, tok in enumerate(tokens):
+    according = None
+    # leading phrases first: "Asked about it, Funaro said", "According to Microsoft, Kishida said"
+    segments = _segments(tokens)
+    skip = 0
+    for segment in segments[:-1]:
+        body = segment[1:] if segment and segment[0].low in _CONJUNCTIONS else segment
+        if body and body[0].low == "according" and len(body) > 2 and body[1].low == "to":
+            according = body[2:]
+        elif not body or not _is_lead(body):
+            break
+        skip += len(segment) + 1
+    tokens_after_leads = tokens[skip:]
+    for index, tok in enumerate(tokens_after_leads):
         if not tok.word:
             continue
         low = tok.low
-        if low == "according" and index + 1 < len(tokens) and tokens[index + 1].low == "to":
-            segment = _segments(tokens[index + 2 :])[0]
-            rest = [t for t in tokens[index + 2 + len(segment) :] if t.word]
+        if low == "according" and index + 1 < len(tokens_after_leads) and tokens_after_leads[index + 1].low == "to":
+            segment = _segments(tokens_after_leads[index + 2 :])[0]
+            rest = [t for t in tokens_after_leads[index + 2 + len(segment) :] if t.word]
             if rest:
-                continue  # "According to Microsoft, Kishida said …": a lead, not the speaker
+                continue
             return resolver.attribution(segment) if _valid_np(segment) else None
         if low not in _SPEECH:
             continue
-        if index > 0 and tokens[index - 1].text == "," and low in _PARTICIPLES:
-            return _participle_subject(tokens[:index], resolver)
+        if index > 0 and tokens_after_leads[index - 1].text == "," and low in _PARTICIPLES:
+            return _participle_subject(tokens_after_leads[:index], resolver)
         if index == 0:
             return None
-        return _subject_of(tokens[:index], resolver, strip_leads=True)
+        return _subject_of(tokens_after_leads[:index], resolver, strip_leads=True)
+    if according and _valid_np(according):
+        return resolver.attribution(according)  # "According to Nadella, “…”"
     return None
 
 
@@ -429,6 +527,9 @@ def attribution_after(masked: str, start: int, end: int, resolver: _Resolver, st
         segments = _segments(tokens[1:])
         np: list[_Tok] = []
         for tok in segments[0] if segments else []:
+            if tok.text == "." and np and (np[-1].low in _ABBREVIATION_TOKENS or len(np[-1].text) == 1):
+                np.append(tok)
+                continue
             if tok.low in _STOP_AFTER_VERB or tok.text in (".", ";", ":", "!", "?") or tok.text.startswith(_MASK):
                 break
             np.append(tok)
@@ -466,7 +567,12 @@ def _attribution_only(verb: str, tail: list[_Tok]) -> bool:
         skipped = 0
         while tail and tail[0].word and tail[0].low not in _ADJUNCT and skipped < 4:
             tail, skipped = tail[1:], skipped + 1
-    return not tail or tail[0].text in (",", ".", ";", "!", "?") or tail[0].low in _ADJUNCT
+    if not tail or tail[0].text in (",", ".", ";", "!", "?"):
+        return True
+    if tail[0].low not in _ADJUNCT:
+        return False
+    stop = next((i for i, t in enumerate(tail) if t.text in (",", ".", ";", "!", "?") or t.text.startswith(_MASK)), len(tail))
+    return stop <= 6 and not any(t.low in _FINITE | {"cannot", "could", "would", "will", "should", "might", "must"} for t in tail[1:stop])
 
 
 def _has_speech_act(masked: str, start: int, end: int) -> bool:
@@ -477,7 +583,8 @@ def _sentence_starts(text: str, masked: str, pieces: list[_Piece]) -> list[int]:
     """Where the sentences of a paragraph start, quotes read as opaque."""
     starts = [0]
     for match in re.finditer(r"[.!?…]+(?=\s+[A-Z0-9§])", masked):
-        if match.group(0).startswith(".") and _is_abbreviation(masked[max(0, match.start() - 12) : match.start()]):
+        opens_quote = masked[match.end() : match.end() + 2].lstrip()[:1] == _MASK
+        if match.group(0).startswith(".") and not opens_quote and _is_abbreviation(masked[max(0, match.start() - 12) : match.start()]):
             continue
         starts.append(match.end())
     for piece in pieces:
@@ -544,22 +651,33 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
             inner = piece.inner(text)
             strict = inner.rstrip("”’\"' ")[-1:] in (".", "!", "?", "…")
             own = None
-            if not piece.open_end:
+            introduced = masked[sentence_start : piece.start].rstrip().endswith(":")
+            if introduced:  # "X told Reuters: “…”" — what follows the quote belongs to the next clause
+                own = attribution_before(masked, sentence_start, piece.start, resolver)
+            if own is None and not piece.open_end:
                 own = attribution_after(masked, piece.end, sentence_end, resolver, strict)
-            if own is None:
+            if own is None and not introduced:
                 own = attribution_before(masked, sentence_start, piece.start, resolver)
             bare = not masked[sentence_start : piece.start].strip(" \t,:;—–-") and (
                 piece.open_end or not masked[piece.end : sentence_end].strip(" \t.,;:!?…—–-")
             )
             said: _Said | None = None
             if own is not None and own.pronoun:
-                said = _resolve_pronoun(own.pronoun, last, block, piece.start, article, by_block, entity_types)
+                antecedent = last
+                subject = _previous_sentence(masked, starts, sentence_start, resolver, narrative=True)
+                if subject is not None:  # the subject of the sentence just before is more recent than any quote
+                    antecedent = _Said(subject.speaker, subject.text, block.number, sentence_start - 1)
+                said = _resolve_pronoun(own.pronoun, antecedent, block, piece.start, article, by_block, entity_types)
             elif own is not None:
                 said = _Said(own.speaker, own.text, block.number, piece.end)
             elif bare and piece.continued and last is not None:
                 said = _Said(last.speaker, last.text, block.number, piece.end)
             elif bare and before_in_block is not None:
                 said = _Said(before_in_block.speaker, before_in_block.text, block.number, piece.end)
+            elif bare and piece is found[0] and sentence_start > 0:
+                reported = _previous_sentence(masked, starts, sentence_start, resolver, narrative=False)
+                if reported is not None:  # "…, Ongpin told a businessmen's meeting. “And this …”"
+                    said = _Said(reported.speaker, reported.text, block.number, piece.end)
             elif bare and piece is found[0] and previous is not None:
                 intro = _introducer(previous, pieces[previous.number], by_block, entity_types)
                 if intro is not None and not intro.pronoun:

@@ -58,7 +58,7 @@ SHIPPED_SPEAKERS = [  # every quote of the shipped articles, with its speaker, i
     ("microsoft-pumps-2-9-billion-into-ai-and-cloud-in-japan", "kevin-scott"),
     ("microsoft-pumps-2-9-billion-into-ai-and-cloud-in-japan", "kevin-scott"),
     ("microsoft-pumps-2-9-billion-into-ai-and-cloud-in-japan", "fumio-kishida"),
-    ("microsoft-pumps-2-9-billion-into-ai-and-cloud-in-japan", None),
+    ("microsoft-pumps-2-9-billion-into-ai-and-cloud-in-japan", "microsoft"),  # "it announced … and said it plans to"
     ("microsoft-strategic-expansion-in-japan-2-9-billion-boost", "tim-cook"),
     ("microsoft-strategic-expansion-in-japan-2-9-billion-boost", None),
 ]

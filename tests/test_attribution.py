@@ -161,9 +161,40 @@ CASES: dict[str, tuple[str, list[tuple[str, str | None, str | None]]]] = {
         "“Nobody asked us about the land first,” he said.",
         [("We are here", N, "Nadella"), ("Nobody asked us", None, None)],
     ),
-    "pronoun-no-previous-quote": (
-        "Nadella spoke first. “We are here for the long run and will stay,” he said.",
+    "pronoun-subject-of-the-sentence-before": (
+        "Kevin Scott, the chief technology officer, dismissed the report. “It is simply not true in any way,” he said.",
+        [("It is simply", S, "Kevin Scott")],
+    ),
+    "pronoun-no-antecedent": (
+        "Nadella and Kishida spoke first. “We are here for the long run and will stay,” he said.",
         [("We are here", None, None)],
+    ),
+    "reported-speech-then-quote": (
+        "The plan will create thousands of jobs, Kishida told a business meeting. “And this can now be done without"
+        " new taxes.”",
+        [("And this can", K, "Kishida")],
+    ),
+    "participle-main-clause-subject": (
+        "But Microsoft spokesman Kevin Scott denied the report, saying: “We have no plans to leave the country.”",
+        [("We have no", S, "Microsoft spokesman Kevin Scott")],
+    ),
+    "post-modifier": (
+        "“Rates will rise before the end of the year,” said Kevin Scott of Microsoft Japan.",
+        [("Rates will rise", S, "Kevin Scott of Microsoft Japan")],
+    ),
+    "organisation-in-parentheses-before-name": (
+        "Microsoft Japan (MJ) President Miki Tsusaka said “This budget will reinforce business success in Japan.”",
+        [("This budget will", T, "Microsoft Japan (MJ) President Miki Tsusaka")],
+    ),
+    "colon-introducer-wins-over-next-clause": (
+        "Kishida told Reuters in Tokyo: “These agreements can work as long as problems are cyclical.” Nadella said in"
+        " London that producers cannot afford to wait.",
+        [("These agreements can", K, "Kishida")],
+    ),
+    "time-adjunct-before-verb": (
+        "Nadella last week acknowledged the risk when he said the company could not take its “eyes off the yen"
+        " for a single day”.",
+        [("eyes off the", N, "Nadella")],
     ),
     "pronoun-wrong-kind": (
         "“The deal is good for both countries,” Microsoft said. “We will hire locally and train people,” he said.",
