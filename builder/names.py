@@ -29,7 +29,10 @@ Justice General Gen Colonel Col Captain Capt Lieutenant Lt Sergeant Sgt Major Ad
 Prince Princess Pope Cardinal Bishop Archbishop Rev Reverend Father Mayor Premier Chairman Chairwoman
 Chair Chief Executive Leader Speaker Ambassador Commissioner Inspector Detective Officer Coach Deputy
 Vice Foreign Home Finance Defence Defense Health Trade Interior Justice State Attorney Shadow CEO CFO
-CTO COO MP MEP MSP Councillor Mme Mlle Herr Frau Sheikh Emir Crown
+CTO COO MP MEP MSP Councillor Mme Mlle Herr Frau Sheikh Emir Crown Spokesman Spokeswoman Spokesperson
+Analyst Economist Strategist Trader Dealer Director Manager Official Counsel Adviser Advisor Treasurer
+Editor Executive Partner Delegate Negotiator Lawyer Banker Broker Consultant Founder Owner Head Envoy
+Aide Assistant Superintendent Marshal Sheriff Chancellor Comptroller Auditor Registrar Undersecretary
 """.split())
 MALE_TITLES = {"Mr", "Sir", "Lord", "King", "Prince", "Baron", "Father", "Herr", "Congressman"}
 FEMALE_TITLES = {"Mrs", "Ms", "Miss", "Lady", "Dame", "Queen", "Princess", "Baroness", "Mme", "Mlle", "Frau", "Congresswoman"}
@@ -59,7 +62,7 @@ class NameTable:
         for entity_id, entity in sorted(kb.entities.items()):
             if entity.type == "person":
                 words = entity.name.split()
-                if len(words) >= 2 and words[-1][:1].isupper() and words[-1].isalpha():
+                if len(words) >= 2 and words[-1][:1].isupper() and words[-1].replace("-", "").replace("'", "").isalpha():
                     surnames.setdefault(words[-1], []).append(entity_id)
             for alias in getattr(entity, "short_names", []) or []:
                 short.setdefault(alias.name, []).append(entity_id)
@@ -98,7 +101,7 @@ def _title_start(text: str, start: int) -> tuple[int, str | None, bool]:
         if cursor != start:
             return cursor, gender, False
         low = word.lower()
-        if word.endswith(("'s", "’s")) or low in common_words() or low in NOT_FIRST_NAMES:
+        if word.endswith(("'s", "’s", "'", "’")) or low in common_words() or low in NOT_FIRST_NAMES:
             return cursor, gender, False
         return cursor, gender, True
 
@@ -109,7 +112,7 @@ def glued(text: str, start: int, end: int) -> bool:
     if before and before.end() == start and not (before.group(1).endswith(".") and len(before.group(1)) > 2):
         word = before.group(1).rstrip(".")
         low = word.lower()
-        if word not in TITLES and not word.endswith(("'s", "’s")) and low not in common_words() and low not in NOT_FIRST_NAMES:
+        if word not in TITLES and not word.endswith(("'s", "’s", "'", "’")) and low not in common_words() and low not in NOT_FIRST_NAMES:
             return True
     after = _WORD_AFTER.match(text[end : end + 40])
     return bool(after)
