@@ -229,7 +229,7 @@ according in on at after before during when while as asked speaking later howeve
 but and yet still earlier last this separately elsewhere also instead since despite following
 under for with without then now today yesterday overall nonetheless nevertheless indeed again
 previously recently here back from by through upon once if although though because like unlike
-amid against over of in addition
+amid against over of in addition told pressed questioned reached contacted interviewed
 """.split())
 _CONJUNCTIONS = {"but", "and", "yet", "so", "still", "however", "meanwhile", "now", "then", "also", "indeed"}
 _PRONOUNS = {"he": "person", "she": "person", "it": "organisation", "they": "organisation"}
@@ -631,9 +631,10 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
     out: list[Quote] = []
     last: _Said | None = None
     previous = None  # the block before, when it is a paragraph
+    previous_frame = None  # its masked text, sentence starts and resolver
     for block in article.blocks:
         if block.kind != "paragraph":
-            previous = None
+            previous = previous_frame = None
             continue
         text = block.text
         found = pieces[block.number]
@@ -641,6 +642,7 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
         starts = _sentence_starts(text, masked, found)
         here = by_block.get(block.number, [])
         resolver = _Resolver(text, [m for m in here if entity_types.get(m.entity_id) in SPEAKER_TYPES])
+        frame = (masked, starts + [len(text.rstrip())], resolver)
         before_in_block: _Said | None = None
         for piece in found:
             if piece.open_end and not piece.runs_on:
@@ -667,6 +669,11 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
                 subject = _previous_sentence(masked, starts, sentence_start, resolver, narrative=True)
                 if subject is not None:  # the subject of the sentence just before is more recent than any quote
                     antecedent = _Said(subject.speaker, subject.text, block.number, sentence_start - 1)
+                elif sentence_start == 0 and previous_frame is not None:  # … or of the paragraph just before
+                    p_masked, p_starts, p_resolver = previous_frame
+                    subject = _previous_sentence(p_masked, p_starts, p_starts[-1], p_resolver, narrative=True)
+                    if subject is not None:
+                        antecedent = _Said(subject.speaker, subject.text, previous.number, max(0, p_starts[-1] - 1))
                 said = _resolve_pronoun(own.pronoun, antecedent, block, piece.start, article, by_block, entity_types)
             elif own is not None:
                 said = _Said(own.speaker, own.text, block.number, piece.end)
@@ -694,7 +701,7 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
                 continue
             source = QuoteSource(article.id, block.anchor or "", text_out, said.speaker, said.text, block.number)
             out.append(Quote(text_out, said.speaker, [source], said.text))
-        previous = block
+        previous, previous_frame = block, frame
     return out
 
 

@@ -151,8 +151,13 @@ CASES: dict[str, tuple[str, list[tuple[str, str | None, str | None]]]] = {
         "“The investment is the largest we have made here,” he added.",
         [("Japan is central", N, "Nadella"), ("The investment is", N, "Nadella")],
     ),
-    "pronoun-other-person-between": (
+    "pronoun-subject-of-the-paragraph-before": (
         "“We are here for the long run and will stay,” Nadella said. Kishida thanked the company.\n\n"
+        "“We welcome the plan and its many benefits,” he said.",
+        [("We are here", N, "Nadella"), ("We welcome the", K, "Kishida")],
+    ),
+    "pronoun-other-person-between": (
+        "“We are here for the long run and will stay,” Nadella said. He later met Kishida in Tokyo.\n\n"
         "“We welcome the plan and its many benefits,” he said.",
         [("We are here", N, "Nadella"), ("We welcome the", None, None)],
     ),
