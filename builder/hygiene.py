@@ -28,6 +28,22 @@ _NEXT_CAPITALISED = re.compile(r" ((?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*)*)")
 _WORD_BEFORE = re.compile(r"([A-Z][\w’'-]*) $")
 
 
+_SUFFIXES = {
+    "Co", "Corp", "Corporation", "Inc", "Ltd", "Plc", "PLC", "LLC", "SA", "AG", "NV", "International", "Group",
+    "Holdings", "Company", "Limited", "Incorporated", "GmbH", "Bhd", "Pty",
+}
+
+
+def _continues_the_name(run: str, start: int, mention_starts: set[int]) -> bool:
+    """Whether the capitalised words after a name make it part of a longer name ("Prime Minister
+    Tony" + "Blair"), rather than a title ("World Bank President …"), a company suffix ("Nikko
+    Securities Co"), another name ("Bank of England Robin Leigh-Pemberton") or "Toronto-based"."""
+    first = run.split()[0].rstrip("'’s").rstrip("'’")
+    if first in TITLES or first in _SUFFIXES or "-" in first or start in mention_starts:
+        return False
+    return True
+
+
 def _examples(counter: Counter, limit: int = 3) -> str:
     return ", ".join(f"'{text}' ×{n}" for text, n in counter.most_common(limit))
 
@@ -84,12 +100,13 @@ def alias_warnings(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> list[
                         if not any(kb.entities[o].name.endswith(full) for o in owners):
                             others[surface][full] += 1
                             articles_with_others[surface].add(article_id)
+            mention_starts = {m.start for m in result.mentions if m.block == block.number} if result else set()
             for mention in by_block.get(block.number, []):
                 surface = text[mention.start : mention.end]
                 if " " not in surface:
                     continue
                 following = _NEXT_CAPITALISED.match(text, mention.end)
-                if following:
+                if following and _continues_the_name(following.group(1), following.start(1), mention_starts):
                     fragments[(mention.entity_id, surface)][surface + " " + following.group(1)] += 1
     for surname, owners in surname_owners.items():
         if surname in bare:
