@@ -644,6 +644,7 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
         resolver = _Resolver(text, [m for m in here if entity_types.get(m.entity_id) in SPEAKER_TYPES])
         frame = (masked, starts + [len(text.rstrip())], resolver)
         before_in_block: _Said | None = None
+        previous_piece: _Piece | None = None
         for piece in found:
             if piece.open_end and not piece.runs_on:
                 continue  # never closed, and no paragraph continues it: not a quotation
@@ -679,6 +680,8 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
                 said = _Said(own.speaker, own.text, block.number, piece.end)
             elif bare and piece.continued and last is not None:
                 said = _Said(last.speaker, last.text, block.number, piece.end)
+            elif before_in_block is not None and _interrupted(masked, previous_piece, piece):
+                said = _Said(before_in_block.speaker, before_in_block.text, block.number, piece.end)
             elif bare and before_in_block is not None:
                 said = _Said(before_in_block.speaker, before_in_block.text, block.number, piece.end)
             elif bare and piece is found[0] and sentence_start > 0:
@@ -689,6 +692,11 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
                 intro = _introducer(previous, pieces[previous.number], by_block, entity_types)
                 if intro is not None and not intro.pronoun:
                     said = _Said(intro.speaker, intro.text, block.number, piece.end)
+                elif (
+                    last is not None and last.text is not None and last.block == previous.number
+                    and _ends_paragraph(previous_frame, last.end) and masked.strip() == _MASK * len(text.strip())
+                ):  # a paragraph that is one more quote, after a paragraph ending with X's quote
+                    said = _Said(last.speaker, last.text, block.number, piece.end)
             if said is None:
                 said = _Said(None, None, block.number, piece.end)
                 words = len(inner.split())
@@ -696,6 +704,7 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
                 if not bare and words < SCARE_WORDS and not _has_speech_act(masked, *near):
                     continue  # scare quotes, a title, a term: nobody is quoted
             last = before_in_block = said
+            previous_piece = piece
             text_out = inner.rstrip(",")
             if len(inner.split()) < MIN_WORDS:
                 continue
@@ -703,6 +712,25 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
             out.append(Quote(text_out, said.speaker, [source], said.text))
         previous, previous_frame = block, frame
     return out
+
+
+def _interrupted(masked: str, before: _Piece | None, piece: _Piece) -> bool:
+    """“They like to appear conservative,” said Pulcine, “and if a major bank …”: one quotation,
+    interrupted by its attribution (no sentence ends in between, and the words end in a comma)."""
+    if before is None or before.open_end:
+        return False
+    between = masked[before.end : piece.start]
+    if _MASK in between or len(between) > _WINDOW or re.search(r"[.!?;]\s", between):
+        return False
+    return between.rstrip().endswith((",", ":")) and bool(between.strip(" ,:"))
+
+
+def _ends_paragraph(frame, position: int) -> bool:
+    """Whether `position` is in the last sentence of the paragraph whose frame is given."""
+    if frame is None:
+        return False
+    _masked, starts, _resolver = frame
+    return position >= starts[-2] if len(starts) >= 2 else True
 
 
 def _join_paragraphs(article: Article, pieces: dict[int, list[_Piece]]) -> None:

@@ -136,9 +136,18 @@ CASES: dict[str, tuple[str, list[tuple[str, str | None, str | None]]]] = {
         "“The money will mostly go to the capital,” Kishida's office said.",
         [("We will invest", N, "Nadella"), ("The money will", None, "Kishida's office")],
     ),
-    "closed-quote-not-inherited": (
+    "quote-paragraph-after-a-quote-paragraph": (
         "“We will invest in every region of the country,” said Nadella.\n\n“The money will mostly go to the capital.”",
+        [("We will invest", N, "Nadella"), ("The money will", N, "Nadella")],
+    ),
+    "quote-paragraph-after-narrative": (
+        "“We will invest in every region of the country,” said Nadella. The plan was approved on Monday.\n\n"
+        "“The money will mostly go to the capital.”",
         [("We will invest", N, "Nadella"), ("The money will", None, None)],
+    ),
+    "interrupted-quote": (
+        "“They like to appear conservative,” said Nadella, “and if one bank moves the others will have to follow.”",
+        [("They like to", N, "Nadella"), ("and if one", N, "Nadella")],
     ),
     "introducer-paragraph": (
         "Cook expressed his optimism about China's direction, stating,\n\n"
