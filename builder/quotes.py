@@ -667,13 +667,15 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
             said: _Said | None = None
             if own is not None and own.pronoun:
                 antecedent = last
+                wanted = _PRONOUNS[own.pronoun]
                 subject = _previous_sentence(masked, starts, sentence_start, resolver, narrative=True)
-                if subject is not None:  # the subject of the sentence just before is more recent than any quote
+                if subject is not None and (subject.speaker is None or entity_types.get(subject.speaker) == wanted):
+                    # the subject of the sentence just before is more recent than any quote
                     antecedent = _Said(subject.speaker, subject.text, block.number, sentence_start - 1)
-                elif sentence_start == 0 and previous_frame is not None:  # … or of the paragraph just before
-                    p_masked, p_starts, p_resolver = previous_frame
+                elif subject is None and sentence_start == 0 and previous_frame is not None:
+                    p_masked, p_starts, p_resolver = previous_frame  # … or of the paragraph just before
                     subject = _previous_sentence(p_masked, p_starts, p_starts[-1], p_resolver, narrative=True)
-                    if subject is not None:
+                    if subject is not None and (subject.speaker is None or entity_types.get(subject.speaker) == wanted):
                         antecedent = _Said(subject.speaker, subject.text, previous.number, max(0, p_starts[-1] - 1))
                 said = _resolve_pronoun(own.pronoun, antecedent, block, piece.start, article, by_block, entity_types)
             elif own is not None:
@@ -766,7 +768,7 @@ def _introducer(block, found: list[_Piece], by_block, entity_types) -> Attributi
 def _resolve_pronoun(pronoun: str, last: _Said | None, block, position: int, article: Article, by_block, entity_types) -> _Said:
     """'he said': the speaker of the immediately preceding quote, when nothing says otherwise."""
     unresolved = _Said(None, None, block.number, position)
-    if last is None or last.speaker is None or last.block < block.number - 1:
+    if last is None or last.speaker is None or last.block < block.number - 3:
         return unresolved
     if entity_types.get(last.speaker) != _PRONOUNS[pronoun]:
         return unresolved
