@@ -64,6 +64,8 @@ class NameTable:
                 words = entity.name.split()
                 if len(words) >= 2 and words[-1][:1].isupper() and words[-1].replace("-", "").replace("'", "").isalpha():
                     surnames.setdefault(words[-1], []).append(entity_id)
+                if len(words) >= 3 and all(w[:1].isupper() and w.isalpha() and len(w) > 2 for w in words[-2:]):
+                    surnames.setdefault(" ".join(words[-2:]), []).append(entity_id)  # "Martinez Cuenca"
             for alias in getattr(entity, "short_names", []) or []:
                 short.setdefault(alias.name, []).append(entity_id)
         self.surnames = {k: tuple(v) for k, v in surnames.items()}
@@ -74,9 +76,6 @@ class NameTable:
         self.fingerprint = digest.hexdigest()
         self.names = {e.id: e for e in kb.entities.values()}
 
-    def surname_of(self, entity_id: str) -> str | None:
-        words = self.names[entity_id].name.split() if entity_id in self.names else []
-        return words[-1] if len(words) >= 2 else None
 
 
 def _title_start(text: str, start: int) -> tuple[int, str | None, bool]:
