@@ -189,7 +189,7 @@ promised suggest suggests suggested call calls called describe describes describ
 bragged boast boasts boasted caution cautions cautioned observe observes observed maintain
 maintains maintained contend contends contended assert asserts asserted counter counters
 countered complain complains complained testify testifies testified scoff scoffs scoffed deny
-denies denied agree agrees agreed believe believes believed
+denies denied agree agrees agreed believe believes believed forecast forecasts estimated estimates
 """.split())
 _INVERTED = set("""
 said says added adds asked asks replied replies wrote writes continued continues explained
@@ -388,7 +388,7 @@ def _subject_of(region: list[_Tok], resolver: _Resolver, strip_leads: bool) -> A
     """The subject in the words before a speech verb, or None when they are not a subject."""
     while region and region[-1].word:
         low = region[-1].low
-        if low in _AUX | {"not", "did", "does", "do", "yesterday", "today", "tonight"}:
+        if low in _AUX | {"not", "did", "does", "do", "yesterday", "today", "tonight", "quoted", "as"}:
             region = region[:-1]
         elif low in _TIME_NOUNS and len(region) > 1 and region[-2].low in ("last", "this", "next", "on", "earlier", "late"):
             region = region[:-2]
@@ -496,7 +496,9 @@ def attribution_before(masked: str, start: int, end: int, resolver: _Resolver) -
             return resolver.attribution(segment) if _valid_np(segment) else None
         if low not in _SPEECH:
             continue
-        if index > 0 and tokens_after_leads[index - 1].text == "," and low in _PARTICIPLES:
+        if index > 0 and low in _PARTICIPLES and (
+            tokens_after_leads[index - 1].text == "," or tokens_after_leads[index - 1].low == "as"
+        ):  # "…, stating:", "X was quoted as saying"
             return _participle_subject(tokens_after_leads[:index], resolver)
         if index == 0:
             return None

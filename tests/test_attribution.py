@@ -219,6 +219,15 @@ CASES: dict[str, tuple[str, list[tuple[str, str | None, str | None]]]] = {
         " it added.",
         [("The deal is", MS, "Microsoft"), ("We will hire", MS, "Microsoft")],
     ),
+    "quoted-as-saying": (
+        "“The plan is good for the whole country,” Kishida was quoted as saying.",
+        [("The plan is", K, "Kishida")],
+    ),
+    "description-then-name": (
+        "“The plan is good for the whole country,” the Microsoft spokesman, Kevin Scott, said.",
+        [("The plan is", S, "Kevin Scott")],
+    ),
+    "age-apposition": ("Kishida, 66, said: “The plan is good for the whole country.”", [("The plan is", K, "Kishida")]),
     # marks: balanced pairs, apostrophes, scare quotes
     "partial-quote-with-speech-act": (
         "Labour say a Lib Dem vote could 'let the Tories in' at the next election.",
