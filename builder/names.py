@@ -75,6 +75,7 @@ class NameTable:
         digest = hashlib.sha256(repr((sorted(self.surnames.items()), sorted(self.short_names.items()))).encode())
         self.fingerprint = digest.hexdigest()
         self.names = {e.id: e for e in kb.entities.values()}
+        self.types = {e.id: e.type for e in kb.entities.values()}
 
 
 
@@ -122,7 +123,7 @@ def later_mentions(table: NameTable, paragraphs: list[tuple[int, str]], mentions
     """Surname and short-name mentions of one article, given its paragraphs and the mentions found."""
     if not table.surnames and not table.short_names:
         return []
-    entity_type = {i: e.type for i, e in table.names.items()}
+    entity_type = table.types
     texts = dict(paragraphs)
     introduced: dict[str, tuple[int, int]] = {}  # entity -> where it was first named in full
     for mention in sorted(mentions, key=lambda m: (m.block, m.start)):

@@ -131,6 +131,9 @@ class _Piece:
         return text[self.start + 1 : stop].strip()
 
 
+_ANY_MARK = re.compile("[“”\"‘’']")
+
+
 def scan_quotes(text: str, block: int = 0) -> list[_Piece]:
     """The outermost balanced quotations of one paragraph, plus one left open at its end.
 
@@ -139,9 +142,8 @@ def scan_quotes(text: str, block: int = 0) -> list[_Piece]:
     """
     pieces: list[_Piece] = []
     stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(text):
-        if ch not in "“”\"‘’'":
-            continue
+    for mark in _ANY_MARK.finditer(text):
+        i = mark.start()
         role = _mark_role(text, i)
         if role is None:
             continue
