@@ -28,6 +28,7 @@ _NEXT_CAPITALISED = re.compile(r" ((?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*)*)")
 _WORD_BEFORE = re.compile(r"([A-Z][\w’'-]*) $")
 
 
+_PLACE_TYPES = {"place", "location", "country", "city", "region"}
 _SUFFIXES = {
     "Co", "Corp", "Corporation", "Inc", "Ltd", "Plc", "PLC", "LLC", "SA", "AG", "NV", "International", "Group",
     "Holdings", "Company", "Limited", "Incorporated", "GmbH", "Bhd", "Pty",
@@ -65,7 +66,7 @@ def alias_warnings(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> list[
             name = alias.name
             if entity.type == "person" and " " not in name and name[:1].isupper() and entity.name.split()[-1] == name:
                 bare[name].append((entity.id, alias.location))
-            if not name.islower() and " " not in name and name.lower() in common_words():
+            if not name.islower() and not name.isupper() and " " not in name and name.lower() in common_words():
                 common[name].append((entity.id, alias.location))
     watched = {name: name for name in list(bare) + list(common)}
     finder = MentionFinder(watched)
@@ -103,8 +104,8 @@ def alias_warnings(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> list[
             mention_starts = {m.start for m in result.mentions if m.block == block.number} if result else set()
             for mention in by_block.get(block.number, []):
                 surface = text[mention.start : mention.end]
-                if " " not in surface:
-                    continue
+                if " " not in surface or kb.entities[mention.entity_id].type in _PLACE_TYPES:
+                    continue  # a place inside a longer name ("Port Talbot Steelworks") is still that place
                 following = _NEXT_CAPITALISED.match(text, mention.end)
                 if following and _continues_the_name(following.group(1), following.start(1), mention_starts):
                     fragments[(mention.entity_id, surface)][surface + " " + following.group(1)] += 1
@@ -125,6 +126,8 @@ def alias_warnings(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> list[
                 f"'{surname}' after the full name '{kb.entities[entity_id].name}' by itself; remove the alias"
             )))
     for name, aliases in sorted(common.items()):
+        if not uses[name]:
+            continue
         for entity_id, where in aliases:
             out.append(warning(where, (
                 f"alias '{name}' is a common word: it matches {uses[name]} time(s) in the articles, ordinary text included, as"
