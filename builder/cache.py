@@ -16,7 +16,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4  # 4: link results carry nested mentions, surname mentions and speaker_text
 CACHE_FILE = "kb-cache.pickle"
 
 
