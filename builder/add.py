@@ -9,7 +9,6 @@ nothing. The CLI prints what `add_sources` yields; nothing here prints or exits.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import re
 import urllib.error
 import urllib.parse
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import yaml
 
 from .errors import BuilderError
@@ -129,10 +129,20 @@ def body_digest(words: list[str]) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
-def shingles(words: list[str]) -> set[int]:
-    if len(words) < SHINGLE:
-        return {hash(" ".join(words))} if words else set()
-    return {hash(" ".join(words[i:i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+_MIX = np.uint64(1099511628211)
+
+
+def shingles(words: list[str]) -> np.ndarray:
+    """The sorted, distinct hashes of the body's 5-word shingles (hashes live for one run only:
+    they build on Python's string hash)."""
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    ids = np.fromiter((hash(w) for w in words), dtype=np.int64, count=len(words)).view(np.uint64)
+    n = max(1, len(ids) - SHINGLE + 1)
+    out = np.zeros(n, dtype=np.uint64)
+    for k in range(min(SHINGLE, len(ids))):
+        out = out * _MIX + ids[k:k + n]
+    return np.unique(out)
 
 
 def normal_url(url: str) -> str:
@@ -146,15 +156,15 @@ def normal_url(url: str) -> str:
 
 
 class ArticleIndex:
-    """What content/articles/ holds, to refuse duplicates: URLs, body digests, and a bottom-k
-    sketch of each body's 5-word shingles (a near-duplicate shares most of its smallest
-    shingle hashes, so only those articles are compared exactly)."""
+    """What content/articles/ holds, to refuse duplicates: URLs, body digests, and each body's
+    5-word shingles. A near-duplicate shares most of its smallest shingle hashes (a bottom-k
+    sketch), so only the articles sharing one of those are compared exactly."""
 
     def __init__(self) -> None:
         self.urls: dict[str, str] = {}
         self.digests: dict[str, str] = {}
         self.by_hash: dict[int, list[str]] = {}
-        self.shingle_sets: dict[str, set[int]] = {}
+        self.shingle_sets: dict[str, np.ndarray] = {}
 
     def add(self, name: str, url: str | None, words: list[str]) -> None:
         if url:
@@ -162,7 +172,7 @@ class ArticleIndex:
         self.digests.setdefault(body_digest(words), name)
         sh = shingles(words)
         self.shingle_sets[name] = sh
-        for h in heapq.nsmallest(SKETCH, sh):
+        for h in sh[:SKETCH].tolist():
             self.by_hash.setdefault(h, []).append(name)
 
     def duplicate_of(self, url: str | None, words: list[str]) -> tuple[str, str] | None:
@@ -173,13 +183,14 @@ class ArticleIndex:
         if digest in self.digests:
             return self.digests[digest], "the same text"
         sh = shingles(words)
-        if not sh:
+        if not len(sh):
             return None
-        candidates = dict.fromkeys(n for h in heapq.nsmallest(SKETCH, sh) for n in self.by_hash.get(h, ()))
+        candidates = dict.fromkeys(n for h in sh[:SKETCH].tolist() for n in self.by_hash.get(h, ()))
         best: tuple[float, str] | None = None
         for name in candidates:
             other = self.shingle_sets[name]
-            similarity = len(sh & other) / len(sh | other)
+            common = len(np.intersect1d(sh, other, assume_unique=True))
+            similarity = common / (len(sh) + len(other) - common)
             if similarity >= NEAR_DUPLICATE and (best is None or similarity > best[0]):
                 best = (similarity, name)
         if best:
