@@ -343,9 +343,9 @@ def extract_html(page: str, url: str | None = None, *, precision: bool = False) 
         out.title, out.found["title"] = title, "the page's title"
     if publisher and not re.match(r"^[\w-]+(\.[\w-]+)+$", publisher):
         out.publisher, out.found["publisher"] = publisher, "the site's name"
-    author = clean_line(ld.get("author") or doc.author or "")
-    if author and len(author) <= 120 and not re.search(r"https?:|www\.|@", author):
-        out.author, out.found["author"] = author, "the page's metadata" if ld.get("author") or not doc.author else "the byline"
+    author, where = _author(tree, ld, doc.author)
+    if author:
+        out.author, out.found["author"] = author, where
     canonical = doc.url if doc.url and re.match(r"^https?://[^\s<>\"']+$", doc.url) else None
     if canonical:
         out.url, out.found["url"] = canonical, "the canonical link" if canonical != url else "the address it was fetched from"
@@ -356,6 +356,7 @@ def extract_html(page: str, url: str | None = None, *, precision: bool = False) 
         out.date, out.found["date"] = date, "the page's structured data (datePublished)"
     else:
         found = htmldate.find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+        found = found and confirmed_precision(found, page + " " + (url or ""))
         if found:
             out.date, out.found["date"] = found, "the page's metadata (htmldate)"
     lines: list[tuple[str, str]] = []
@@ -373,6 +374,72 @@ def extract_html(page: str, url: str | None = None, *, precision: bool = False) 
         out.publisher, out.found["publisher"] = said["publisher"], "a line naming the brand"
     out.blocks = [Block("h2" if kinds.get(t) == "head" and i > 0 else "p", t) for i, t in enumerate(kept)]
     return out
+
+
+MONTHS_FULL = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"]
+
+
+def confirmed_precision(date: str, text: str) -> str | None:
+    """`date` (YYYY-MM-DD) cut to the precision the page really states. htmldate fills in a
+    day (today's) when a page gives only a month; a day that is written nowhere is not kept."""
+    y, m, d = date.split("-")
+    mi, di = int(m), int(d)
+    month = MONTHS_FULL[mi - 1]
+    months = rf"(?:{month}|{month[:3]}\.?)"
+    day_forms = [
+        rf"{y}-{m}-{d}", rf"{y}/{m}/{d}", rf"{y}{m}{d}", rf"{y}\.{m}\.{d}", rf"\b0?{di}\.0?{mi}\.{y}",
+        rf"\b0?{mi}/0?{di}/{y}", rf"\b0?{di}/0?{mi}/{y}", rf"\b0?{di}(?:st|nd|rd|th)?\s+{months},?\s+{y}",
+        rf"{months}\s+0?{di}(?:st|nd|rd|th)?,?\s+{y}",
+    ]
+    if any(re.search(f, text, re.I) for f in day_forms):
+        return date
+    if re.search(rf"{y}-{m}(?!-\d)|{y}/{m}(?!/\d)|{months},?\s+{y}", text, re.I):
+        return f"{y}-{m}"
+    return y if re.search(rf"\b{y}\b", text) else None
+
+
+_META_AUTHOR = ('//meta[@name="author" or @property="article:author" or @name="byl" or @name="parsely-author" '
+                'or @name="sailthru.author" or @name="dc.creator" or @name="DC.creator"]/@content')
+_VISIBLE_BYLINE = re.compile(r"^[ \t]*By:?[ \t]*\n?[ \t]*([A-Z][\w.'’-]+(?:[ \t]+(?:[A-Z][\w.'’-]+|and|&|de|van|von)){1,5})", re.M)
+
+
+_NOT_NAME = {w.lower() for w in MONTHS_FULL} | {m[:3].lower() for m in MONTHS_FULL} | {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "topics", "updated",
+    "published", "posted", "the", "staff", "reporter", "writer", "editor", "correspondent", "senior"}
+
+
+def _plausible_author(name: str) -> bool:
+    return (2 <= len(name) <= 120 and not re.search(r"https?:|www\.|@|\d|\blogged\b|\baccount\b", name, re.I)
+            and any(c.isalpha() for c in name))
+
+
+def _author(tree, ld: dict[str, str], guessed: str | None) -> tuple[str | None, str]:
+    """The author from structured data, a meta tag or a visible "By ..." line, in that order.
+    trafilatura's own guess is kept only when the page prints it in a byline: it also picks up
+    names from sidebars and log-in boxes."""
+    if ld.get("author") and _plausible_author(clean_line(ld["author"])):
+        return clean_line(ld["author"]), "the page's structured data (author)"
+    for value in tree.xpath(_META_AUTHOR):
+        value = clean_line(value)
+        if _plausible_author(value):
+            return value, "the page's author meta tag"
+    for bad in tree.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    text = "\n".join(t.strip() for t in tree.itertext() if t.strip())  # one line per text node
+    m = _VISIBLE_BYLINE.search(text)
+    if m:
+        words = m.group(1).split()
+        while words and (words[-1].rstrip(",").lower() in _NOT_NAME or words[-1] in ("and", "&")):
+            words.pop()
+        name = " ".join(words)
+        if len(words) >= 2 and _plausible_author(name):
+            return name, f"the byline 'By {name}'"
+    if guessed and _plausible_author(guessed):
+        first = clean_line(guessed).split(";")[0].strip()
+        if re.search(rf"\bby:?\s+{re.escape(first)}", text, re.I):
+            return clean_line(guessed), "the byline"
+    return None, ""
 
 
 def _iso_date(value: str) -> str | None:
