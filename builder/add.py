@@ -97,7 +97,7 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, limit: int = MAX_SOURCE_BYTE
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ExtractionError("unreachable URL: only http:// and https:// URLs can be added")
-    request = urllib.request.Request(url, headers={"User-Agent": "kb-add/0.1 (+https://github.com/)", "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1"})
+    request = urllib.request.Request(url, headers={"User-Agent": "kb-add/0.1", "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data = response.read(limit + 1)

@@ -275,18 +275,27 @@ def extract_text(text: str) -> ExtractedArticle:
     rest = lines[start:]
     # byline and date: short lines among the first few after the title
     header: list[int] = []
+    date_at = None
     for i, line in enumerate(rest[:8]):
-        if out.date is None and len(line) <= 60:
+        if len(line) <= 60:
             date = _date_from_line(line)
             if date:
                 out.date, out.found["date"] = date, f"the line '{line}'"
                 header.append(i)
-                continue
-        if out.author is None and len(line) <= 60:
-            m = _BYLINE_IN.match(line) or (_BY_PREFIX.match(line) if line.lower().startswith("by ") else _BYLINE.match(line))
-            if m and not _FURNITURE.match(line) and _looks_like_name(m.group("name")):
-                out.author, out.found["author"] = m.group("name").strip(), f"the byline '{line}'"
-                header.append(i)
+                date_at = i
+                break
+    for i, line in enumerate(rest[:8]):
+        if i in header or len(line) > 60 or _FURNITURE.match(line):
+            continue
+        # "By Name", "Name in Place", or a bare name next to the date line (a bare name alone
+        # could be a short sub-heading)
+        m = _BYLINE_IN.match(line) or (_BY_PREFIX.match(line) if line.lower().startswith("by ") else None)
+        if m is None and date_at is not None and abs(i - date_at) == 1:
+            m = _BYLINE.match(line)
+        if m and _looks_like_name(m.group("name")):
+            out.author, out.found["author"] = m.group("name").strip(), f"the byline '{line}'"
+            header.append(i)
+            break
     rest = [line for i, line in enumerate(rest) if i not in header]
     kept, said = clean_blocks(rest, out.title, out.author)
     if "publisher" in said:

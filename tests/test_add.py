@@ -358,3 +358,16 @@ def test_a_date_is_kept_only_at_the_precision_the_page_gives():
     assert confirmed_precision("2024-03-18", "posted March 18, 2024") == "2024-03-18"
     assert confirmed_precision("2024-03-18", "in 2024") == "2024"
     assert confirmed_precision("2024-03-18", "nothing") is None
+
+
+def test_a_short_heading_in_plain_text_is_not_taken_for_a_byline():
+    from builder.extract import extract_text
+
+    text = ("Harbour fees rise\n\nThe port authority raised its fees for the third time this year on Monday.\n\n"
+            "Market Reaction\n\nShipping firms said the rise would be passed on to customers within weeks, and "
+            "two of them said they would review their routes.\n")
+    article = extract_text(text)
+    assert article.author is None
+    assert [(b.kind, b.text) for b in article.blocks][1] == ("h2", "Market Reaction")
+    with_date = extract_text(text.replace("\n\nThe port", "\n\nMara Quill\n\n18 March 2024\n\nThe port"))
+    assert (with_date.author, with_date.date) == ("Mara Quill", "2024-03-18")
