@@ -141,7 +141,7 @@ _FURNITURE = re.compile(
         advertisement|advertising|sponsored(?:\ content)?|ad|ads|
         accept(?:\ all)?(?:\ cookies)?|reject(?:\ all)?|decline|got\ it|ok|close|
         avatar\ image|image|photo|video|
-        (?:we|this\ (?:site|website))\ uses?\ cookies.*|.*\bcookies?\b.*\b(?:accept|agree|consent|privacy\ policy)\b.*|
+        (?:we|this\ (?:site|website))\ uses?\ cookies.*|.*\bcookies?\b.*\b(?:by\ clicking|you\ agree|cookie\ (?:policy|settings|preferences))\b.*|
         reading\ time\s*:?.*|\d+\s*min(?:ute)?s?\ read|read(?:ing)?\ time\ \d+.*|\d+\ min(?:ute)?s?\ read(?:ing)?|
         why\ you\ can\ trust\ .{1,40}|
         \d{1,5}|
@@ -151,7 +151,6 @@ _FURNITURE = re.compile(
         (?:image|photo|picture)\ (?:credit|source)s?\s*:.*|(?:credit|source)\s*:\s*(?:getty|reuters|ap|afp|shutterstock).*|
         (?:getty\ images|shutterstock|reuters|ap\ photo|afp)(?:\s*/.*)?|
         sign\ up\ (?:for|to)\ .*newsletter.*|subscribe(?:\ now|\ to\ .*)?|
-        .*\bnewsletters?\b.*\b(?:sign\ up|subscribe|register|inbox)\b.*|
         (?:sign\ up|subscribe|register)\b.*\bnewsletter.*|
         get\ the\ latest\ news.*|register\ for\ the\ newsletter.*|
         follow\ us\ on\ .*|skip\ to\ (?:main\ )?content|menu|search|home|log\ ?in|sign\ in|
@@ -168,13 +167,19 @@ _END = re.compile(
         about\ the\ authors?(?:\(s\))?|about\ the\ writer|author\ bio|
         you\ (?:may|might)\ also\ like|related(?:\ (?:articles|stories|news|content|posts|coverage|reading))?\s*:?|
         more\ (?:from|on|stories|news)\b.*|most\ (?:read|popular|viewed)|featured\ articles|
-        make\ sure\ you\ check\ out\ the\ latest\ edition.*|
         tags?\s*:.*|topics?\s*:.*|filed\ under\s*:?.*|
-        select\ voice|share\ this\ (?:article|story)|
-        (?:sign\ up|subscribe)\ to\ (?:our|the)\ .*newsletter.*|get\ the\ latest\ news\ straight\ to\ your\ inbox.*
+        select\ voice|share\ this\ (?:article|story)
     )$""",
     re.I | re.X,
 )
+END_LINE_CHARS = 80  # an end marker is a box's heading: a longer line is a paragraph that happens to start alike
+# Prompts after which nothing belongs to the article, however long the line.
+_END_PROMPT = re.compile(
+    r"^(?:make sure you check out the latest edition.*|(?:sign up|subscribe) to (?:our|the) .*newsletter.*|"
+    r"get the latest news straight to your inbox.*)$",
+    re.I,
+)
+FURNITURE_CHARS = 300  # furniture is short; a longer line is kept whatever it starts with
 
 _BRAND = re.compile(r"^(?P<name>[A-Z][\w&.' -]{1,60}?) is an? (?:[A-Z][\w&.' -]{1,40}?) (?:brand|publication|title)\.?$")
 _BYLINE = re.compile(
@@ -188,6 +193,10 @@ _BY_PREFIX = re.compile(r"^by\s+(?P<name>[A-Z].{2,60})$", re.I)
 _BLURB_VERBS = re.compile(
     r"^\S+(?:\s\S+)?\s(?:tells stories|joins|joined|covers|has covered|writes|has written|is an? (?:[\w-]+ )?"
     r"(?:reporter|writer|editor|journalist|correspondent|columnist|contributor)|reports on|is based in)\b", re.I)
+
+
+def is_furniture(line: str) -> bool:
+    return len(line) <= FURNITURE_CHARS and bool(_FURNITURE.match(line))
 
 
 def _date_from_line(line: str) -> str | None:
@@ -238,10 +247,10 @@ def clean_blocks(lines: list[str], title: str | None, author: str | None) -> tup
         if brand:
             said.setdefault("publisher", brand.group("name").strip())
             continue
-        if ended or (_END.match(line) and kept):
+        if ended or (kept and (len(line) <= END_LINE_CHARS and _END.match(line) or _END_PROMPT.match(line))):
             ended = True
             continue
-        if _FURNITURE.match(line):
+        if is_furniture(line):
             continue
         if title and line == title and not kept:
             continue
@@ -266,7 +275,7 @@ def extract_text(text: str) -> ExtractedArticle:
     out = ExtractedArticle()
     # title: the first line that is not furniture
     start = 0
-    while start < len(lines) and (_FURNITURE.match(lines[start]) or _BRAND.match(lines[start])):
+    while start < len(lines) and (is_furniture(lines[start]) or _BRAND.match(lines[start])):
         start += 1
     if start < len(lines) - 1 and len(lines[start]) <= 200:
         out.title = lines[start]
@@ -285,7 +294,7 @@ def extract_text(text: str) -> ExtractedArticle:
                 date_at = i
                 break
     for i, line in enumerate(rest[:8]):
-        if i in header or len(line) > 60 or _FURNITURE.match(line):
+        if i in header or len(line) > 60 or is_furniture(line):
             continue
         # "By Name", "Name in Place", or a bare name next to the date line (a bare name alone
         # could be a short sub-heading)

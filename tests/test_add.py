@@ -371,3 +371,16 @@ def test_a_short_heading_in_plain_text_is_not_taken_for_a_byline():
     assert [(b.kind, b.text) for b in article.blocks][1] == ("h2", "Market Reaction")
     with_date = extract_text(text.replace("\n\nThe port", "\n\nMara Quill\n\n18 March 2024\n\nThe port"))
     assert (with_date.author, with_date.date) == ("Mara Quill", "2024-03-18")
+
+
+def test_article_text_that_resembles_furniture_is_kept():
+    from builder.extract import extract_text
+
+    kept = [
+        "Regulators want websites to make it as easy to reject cookies as to accept them, the privacy watchdog said.",
+        "More news is expected on Tuesday, when the council meets again to decide on the harbour fees.",
+        "The newsletter, which 40,000 readers subscribe to and get in their inbox, will close in May.",
+        "Related talks between the two ports have stalled since the summer, officials said on Friday.",
+    ]
+    text = "Council delays harbour vote\n\n" + "\n\n".join(kept) + "\n\nAdvertisement\n\nRelated articles\n\nOther story\n"
+    assert [b.text for b in extract_text(text).blocks] == kept
