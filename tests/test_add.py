@@ -216,7 +216,7 @@ def test_every_class_of_bad_input(project: Path, pages: Path, server: str):
     before = articles(project)
     result = kb_add(project, str(pages / "no-article.html"), str(pdf), str(png), str(latin1),
                     f"{server}/missing.html", f"http://127.0.0.1:{closed}/x", "ftp://example.com/a",
-                    str(pages / "nothing-here.html"), str(pages / "ferry-strike.txt"))
+                    str(pages / "nothing-here.html"), f"{server}/report.pdf", str(pages / "ferry-strike.txt"))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"kb: {pages / 'no-article.html'}: no article text found (6 words after removing page furniture); nothing written",
@@ -229,10 +229,11 @@ def test_every_class_of_bad_input(project: Path, pages: Path, server: str):
         f"kb: http://127.0.0.1:{closed}/x: unreachable URL: Connection refused; nothing written",
         "kb: ftp://example.com/a: unreachable URL: only http:// and https:// URLs can be added; nothing written",
         f"kb: {pages / 'nothing-here.html'}: no such file or folder; nothing written",
+        f"kb: {server}/report.pdf: not HTML or text: it is a PDF document; nothing written",
     ]
     assert articles(project) - before == {"ferry-crews-to-strike-over-easter.md"}
     last = result.output.rstrip().splitlines()[-1]
-    assert last.startswith("kb add: 1 added, 8 failed (not added: ")
+    assert last.startswith("kb add: 1 added, 9 failed (not added: ")
     assert str(latin1) in last and "ftp://example.com/a" in last
     # the encoding can be given
     fixed = kb_add(project, "--encoding", "latin-1", str(latin1))
@@ -384,3 +385,12 @@ def test_article_text_that_resembles_furniture_is_kept():
     ]
     text = "Council delays harbour vote\n\n" + "\n\n".join(kept) + "\n\nAdvertisement\n\nRelated articles\n\nOther story\n"
     assert [b.text for b in extract_text(text).blocks] == kept
+
+
+def test_a_declared_charset_is_used(project: Path, pages: Path):
+    page = (pages / "harbour-deal.html").read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="windows-1252"')
+    (pages / "cp1252.html").write_bytes(page.replace("&#163;40", "£40").encode("cp1252"))
+    result = kb_add(project, str(pages / "cp1252.html"))
+    assert result.exit_code == 0, result.output
+    _, body = article_file(project, "port-of-eastbay-signs-harbour-deal.md")
+    assert "a £40 million agreement" in body and "“This is the largest investment" in body
