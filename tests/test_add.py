@@ -394,3 +394,23 @@ def test_a_declared_charset_is_used(project: Path, pages: Path):
     assert result.exit_code == 0, result.output
     _, body = article_file(project, "port-of-eastbay-signs-harbour-deal.md")
     assert "a £40 million agreement" in body and "“This is the largest investment" in body
+
+
+def test_hard_wrapped_text_is_joined_into_paragraphs():
+    import textwrap
+
+    from builder.extract import extract_text
+
+    paragraphs = [
+        "The ferry operator said on Tuesday that the night crossings would stop in January because too few "
+        "passengers used them, and that the crews would move to the day service.",
+        "The union said it had not been consulted and would ask its members whether to strike over the change, "
+        "which it called a cut by another name.",
+        "Passengers who hold season tickets for the night service will be offered a refund or a transfer to the "
+        "day crossings at no extra cost, the operator said.",
+    ]
+    text = "Night ferries to stop\n\n" + "\n\n".join(textwrap.fill(p, 72) for p in paragraphs) + "\n"
+    assert text.count("\n") > 10
+    article = extract_text(text)
+    assert article.title == "Night ferries to stop"
+    assert [b.text for b in article.blocks] == paragraphs
