@@ -650,8 +650,6 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
         before_in_block: _Said | None = None
         previous_piece: _Piece | None = None
         for piece in found:
-            if piece.open_end and not piece.runs_on:
-                continue  # never closed, and no paragraph continues it: not a quotation
             sentence_start = starts[bisect.bisect_right(starts, piece.start) - 1]
             after = bisect.bisect_right(starts, piece.end)
             sentence_end = starts[after] if after < len(starts) else len(text)
@@ -709,6 +707,8 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
                 near = (max(sentence_start, piece.start - _WINDOW), min(sentence_end, piece.end + _WINDOW))
                 if not bare and words < SCARE_WORDS and not _has_speech_act(masked, *near):
                     continue  # scare quotes, a title, a term: nobody is quoted
+            if piece.open_end and not piece.runs_on and said.text is None:
+                continue  # never closed, no paragraph continues it, nobody introduces it: not a quotation
             last = before_in_block = said
             previous_piece = piece
             text_out = inner.rstrip(",")

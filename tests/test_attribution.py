@@ -228,6 +228,11 @@ CASES: dict[str, tuple[str, list[tuple[str, str | None, str | None]]]] = {
         [("The plan is", S, "Kevin Scott")],
     ),
     "age-apposition": ("Kishida, 66, said: “The plan is good for the whole country.”", [("The plan is", K, "Kishida")]),
+    "unclosed-but-introduced": (
+        "Kishida, the Prime Minister of Japan, said \"this was a strangely generous plan for the country.\n\n"
+        "The plan was approved on Monday by a \"large majority of the cabinet members present.",
+        [("this was a", K, "Kishida")],
+    ),
     # marks: balanced pairs, apostrophes, scare quotes
     "partial-quote-with-speech-act": (
         "Labour say a Lib Dem vote could 'let the Tories in' at the next election.",
