@@ -441,6 +441,24 @@ def _clause_subject(tokens: list[_Tok], resolver: _Resolver) -> Attribution | No
     return None
 
 
+def _recent_subject(masked: str, starts: list[int], sentence_start: int, resolver: _Resolver, back: int = 3):
+    """The subject of the nearest of the `back` sentences before `sentence_start` that has one,
+    with where that sentence ends; a sentence holding a quote stops the search (its attribution
+    is the previous quote's, which the caller knows)."""
+    index = bisect.bisect_left(starts, sentence_start)
+    for _ in range(back):
+        if index == 0 or index >= len(starts) or starts[index] != sentence_start:
+            return None, 0
+        if _MASK in masked[starts[index - 1] : sentence_start]:
+            return None, 0
+        found = _previous_sentence(masked, starts, sentence_start, resolver, narrative=True)
+        if found is not None:
+            return found, sentence_start
+        index -= 1
+        sentence_start = starts[index]
+    return None, 0
+
+
 def _previous_sentence(masked: str, starts: list[int], sentence_start: int, resolver: _Resolver, narrative: bool):
     """Who the sentence just before, in the same paragraph, has speaking (or, with `narrative`,
     acting): 'Ongpin told a businessmen's meeting.', 'Funaro said he hoped …', 'Giordano scoffed.'"""
@@ -670,15 +688,15 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
             if own is not None and own.pronoun:
                 antecedent = last
                 wanted = _PRONOUNS[own.pronoun]
-                subject = _previous_sentence(masked, starts, sentence_start, resolver, narrative=True)
+                subject, at = _recent_subject(masked, starts, sentence_start, resolver)
                 if subject is not None and (subject.speaker is None or entity_types.get(subject.speaker) == wanted):
-                    # the subject of the sentence just before is more recent than any quote
-                    antecedent = _Said(subject.speaker, subject.text, block.number, sentence_start - 1)
+                    # the subject of a sentence just before is more recent than any quote
+                    antecedent = _Said(subject.speaker, subject.text, block.number, at - 1)
                 elif subject is None and sentence_start == 0 and previous_frame is not None:
                     p_masked, p_starts, p_resolver = previous_frame  # … or of the paragraph just before
-                    subject = _previous_sentence(p_masked, p_starts, p_starts[-1], p_resolver, narrative=True)
+                    subject, at = _recent_subject(p_masked, p_starts, p_starts[-1], p_resolver)
                     if subject is not None and (subject.speaker is None or entity_types.get(subject.speaker) == wanted):
-                        antecedent = _Said(subject.speaker, subject.text, previous.number, max(0, p_starts[-1] - 1))
+                        antecedent = _Said(subject.speaker, subject.text, previous.number, max(0, at - 1))
                 said = _resolve_pronoun(own.pronoun, antecedent, block, piece.start, article, by_block, entity_types)
             elif own is not None:
                 said = _Said(own.speaker, own.text, block.number, piece.end)
