@@ -325,7 +325,14 @@ class _Resolver:
 
     def __init__(self, text: str, mentions: list):
         self.text = text
-        self.mentions = mentions
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.mentions]
+
+    def within(self, start: int, end: int) -> list:
+        """The mentions that lie inside [start, end)."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end <= end]
 
     def head_entity(self, segment: list[_Tok]) -> str | None:
         """The entity the noun phrase is about: its name ends the phrase ("Japanese Prime Minister Fumio
@@ -337,7 +344,7 @@ class _Resolver:
         if not segment:
             return None
         start = segment[0].start
-        inside = [m for m in self.mentions if start <= m.start and m.end <= segment[-1].end]
+        inside = self.within(start, segment[-1].end)
 
         def in_mention(tok: _Tok) -> bool:
             return any(m.start <= tok.start and tok.end <= m.end for m in inside)
@@ -362,7 +369,7 @@ class _Resolver:
         if not segment:
             return None
         start, end = segment[0].start, segment[-1].end
-        for mention in self.mentions:
+        for mention in self.within(start, end):
             if mention.start == start and mention.end == end:
                 return mention.entity_id
         return None
