@@ -22,6 +22,7 @@ from .errors import RenderError
 from .graph import entity_graph_svg, local_graph_svg
 from .cache import digest
 from .model import PartialDate
+from .pages import conflict_views, entity_page, publisher_of, source_name
 from .text import is_plain_prose
 from .markdown import (
     Markdown,
@@ -119,6 +120,12 @@ class Renderer:
             safe_url=safe_url,
             kb=self.kb,
             graph=graph,
+            cite_marks=self.cite_marks,
+            anchor_link=self.anchor_link,
+            source_name=lambda article_id: source_name(self.kb.articles[article_id]),
+            publisher=lambda article_id: publisher_of(self.kb.articles[article_id]) or "unnamed publisher",
+            type_link=self.type_link,
+            ref_item=self.ref_item,
         )
         self.env.filters["date"] = lambda d: "" if d is None else d.display()
         self.env.filters["month_title"] = lambda key: PartialDate(key).display()
@@ -146,6 +153,35 @@ class Renderer:
         article = self.kb.articles[article_id]
         target = article_path(article_id) + (f"#{anchor}" if anchor else "")
         return link(escape_text(label or article.title), self.url(target))
+
+    def cite_marks(self, marks) -> Markdown:
+        """[1][2]: each a link to its reference, with the id its backlink returns to."""
+        return Markdown("".join(f"[\\[{m.ref}\\]](#ref-{m.ref}){{#{m.id} .kb-cite}}" for m in marks))
+
+    def anchor_link(self, fragment: str, label: str, css: str = "") -> Markdown:
+        """A link to a place on this page (#fragment), optionally with a class."""
+        attrs = f"{{.{css}}}" if css else ""
+        return Markdown(f"[{escape_text(label, at_block_start=False)}](#{fragment}){attrs}")
+
+    def ref_item(self, ref, item) -> Markdown:
+        """One line under a reference: which backlinks, and the words quoted (or where they stand)."""
+        out = f"*{', '.join(item.letters)}:* " if len(ref.letters) > 1 else ""
+        if item.quote:
+            out += f"“{escape_text(item.quote, at_block_start=False)}”"
+            if item.anchor:
+                target = article_path(ref.article.id) + "#" + item.anchor
+                out += f" {link(Markdown('¶'), self.url(target))}{{.kb-para}}"
+        else:
+            section = "Quotes" if item.shown_at.startswith("quote-") else (
+                "Sources differ" if item.shown_at.startswith("differ-") else
+                "In the sources" if item.shown_at.startswith("src-") else "References")
+            out += "the words shown under " + self.anchor_link(item.shown_at, section)
+        return Markdown(out)
+
+    def type_link(self, type_id: str, label: str | None = None, badge: bool = False) -> Markdown:
+        entity_type = self.kb.vocabulary.entity_types[type_id]
+        out = link(escape_text(label or entity_type.label), self.url(type_path(type_id)))
+        return Markdown(out + (f"{{.kb-badge .kb-type-{type_id}}}" if badge else ""))
 
     def page_link(self, to_page: str, label: str) -> Markdown:
         return link(escape_text(label), self.url(to_page))
@@ -280,7 +316,8 @@ def render_site(
         r.page = page
         svg = local_graph_svg(graph, entity_id, lambda other, p=page: relative_url(p, entity_path(other)))
         pages[page] = r.render(
-            "entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view, local_graph=Markdown(svg)
+            "entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view,
+            p=entity_page(graph, entity_id), local_graph=Markdown(svg)
         )
     for article_id, view in graph.articles.items():
         page = article_path(article_id)

@@ -63,6 +63,7 @@ def validate(corpus: Corpus) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
     found += quote_problems
     if vocabulary is None:
         return None, found
+    found += _check_vocabulary_references(vocabulary, known)
     kb = KnowledgeBase(vocabulary, entities, articles, link_names, ambiguous, spots)
     return kb, found
 
@@ -266,3 +267,21 @@ def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+
+
+def _check_vocabulary_references(vocabulary: Vocabulary, known: set[str]) -> list[Diagnostic]:
+    """kb.yml's storylines, featured entities and infobox relations name things that exist."""
+    found = []
+    wanted = [(e, "featured") for e in vocabulary.featured]
+    wanted += [(e, f"storyline '{s.title}'") for s in vocabulary.storylines for e in s.entities]
+    for entity_id, where in wanted:
+        if entity_id not in known:
+            found.append(error(vocabulary.location, f"{where} names unknown entity '{entity_id}'"
+                                                    f"{did_you_mean(entity_id, known)}"))
+    for type_id, entity_type in vocabulary.entity_types.items():
+        for item in entity_type.infobox:
+            if item.relation and item.relation not in vocabulary.relation_types:
+                found.append(error(vocabulary.location, f"the infobox of type '{type_id}' names unknown relation"
+                                                        f" type '{item.relation}'"
+                                                        f"{did_you_mean(item.relation, vocabulary.relation_types)}"))
+    return found

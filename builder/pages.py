@@ -1,0 +1,488 @@
+"""What an entity page shows, section by section: a pure function of the assembled graph.
+
+The page reads like an encyclopedia article: the lead, an infobox of the key facts kb.yml
+declares for the type (each row with its source), the other facts and relations, where the
+sources differ, what the entity said, and at the end one reference per source article with
+a-b-c backlinks to every place that cites it. Nothing is said twice: facts in the infobox
+are not listed again, relations in the infobox are not listed again, and each quoted passage
+is printed once (later places link to where it stands).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+
+from .assemble import EntityView, FactView, Graph, RelationView, Snippet
+from .model import Article, InfoboxItem, PartialDate
+
+NEWEST_SOURCES_SHOWN = 3  # articles under "In the sources" before the rest are folded away
+SHINGLE = 6  # words: two passages sharing a run this long say the same thing
+UNKNOWN_PUBLISHERS = {"", "unknown", "unknown publisher", "n/a", "none", "anonymous"}
+
+
+def publisher_of(article: Article) -> str | None:
+    """The publisher's name, or None when the article does not name one ("Unknown")."""
+    name = (article.publisher or "").strip()
+    return None if name.lower() in UNKNOWN_PUBLISHERS else name
+
+
+def source_name(article: Article) -> str:
+    """A short name for a source: its publisher, or its title when the publisher is unknown."""
+    return publisher_of(article) or article.title
+
+
+# ---------------------------------------------------------------------------- the page model
+
+
+@dataclass
+class Mark:
+    """One place on the page that cites a reference: shown as [n], backlinked as a letter."""
+
+    ref: int
+    letter: str
+
+    @property
+    def id(self) -> str:
+        return f"cite-{self.ref}-{self.letter}"
+
+
+@dataclass
+class RefItem:
+    """What one backlink of a reference points at: a quote, or where that quote is shown."""
+
+    letters: list[str]
+    quote: str | None  # the quoted words, when this is where the page shows them
+    anchor: str  # paragraph anchor in the article ("" if none)
+    shown_at: str | None = None  # page fragment where the same words already stand
+
+
+@dataclass
+class Reference:
+    number: int
+    article: Article
+    items: list[RefItem] = field(default_factory=list)
+    letters: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"ref-{self.number}"
+
+
+@dataclass
+class InfoRow:
+    label: str
+    values: list[tuple]  # ("entity", id, since, until) | ("text", value, as_of)
+    marks: list[Mark]
+    disputed: bool = False
+
+
+@dataclass
+class FactLine:
+    view: FactView
+    marks: list[Mark]
+
+
+@dataclass
+class RelationLine:
+    label: str
+    other: str
+    since: PartialDate | None
+    until: PartialDate | None
+    marks: list[Mark]
+
+
+@dataclass
+class ConflictValue:
+    value: str
+    sources: list[tuple[Article, str, str | None, str | None]]  # article, anchor, quote or None, shown_at
+
+
+@dataclass
+class ConflictView:
+    property: str
+    label: str
+    statement: str
+    self_contradicting: list[Article]
+    values: list[ConflictValue]
+
+
+@dataclass
+class QuoteView:
+    id: str
+    quote: object  # quotes.Quote
+
+
+@dataclass
+class SourceSentences:
+    article: Article
+    sentences: list[tuple[str, Snippet]]  # (page id of the sentence, snippet)
+
+
+@dataclass
+class ConnectionView:
+    other: str
+    shared: int  # sentences naming both
+    links_here: bool  # the other page's text links to this one
+
+
+@dataclass
+class EntityPage:
+    view: EntityView
+    infobox: list[InfoRow]
+    facts: list[FactLine]
+    relations: list[tuple[str, list[RelationLine]]]
+    conflicts: list[ConflictView]
+    quotes: list[QuoteView]
+    sources_shown: list[SourceSentences]
+    sources_folded: list[SourceSentences]
+    sources_without_sentences: list[Article]
+    verbatim: bool  # the entity's name occurs in the text of at least one source
+    connections: list[ConnectionView]
+    references: list[Reference]
+
+
+# ------------------------------------------------------------------------------- helpers
+
+
+def _words(text: str) -> list[str]:
+    table = str.maketrans({c: " " for c in string.punctuation + "“”‘’—–…"})
+    return text.lower().translate(table).split()
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _words(text)
+    if len(words) < SHINGLE:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+class _Shown:
+    """The passages the page has already printed, to print each one once."""
+
+    def __init__(self):
+        self.where: dict[tuple[str, ...], str] = {}
+
+    def find(self, text: str) -> str | None:
+        """Where a passage sharing a run of words with `text` is shown, if anywhere."""
+        words = _words(text)
+        if 0 < len(words) < SHINGLE:  # a short quote: covered if its words stand inside a shown run
+            joined = " ".join(words)
+            for run, where in self.where.items():
+                if joined in " ".join(run):
+                    return where
+            return None
+        for sh in _shingles(text):
+            if sh in self.where:
+                return self.where[sh]
+        return None
+
+    def add(self, text: str, where: str) -> None:
+        for sh in _shingles(text):
+            self.where.setdefault(sh, where)
+
+
+class _Citations:
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.refs: dict[str, Reference] = {}
+        self.pending: list[tuple[Reference, str, list[tuple[str, str]]]] = []
+
+    def cite(self, article_id: str, quotes: list[tuple[str, str]]) -> Mark | None:
+        """A backlink from one place to the reference for an article, with the words it quotes."""
+        article = self.graph.kb.articles.get(article_id)
+        if article is None:
+            return None
+        ref = self.refs.get(article_id)
+        if ref is None:
+            ref = self.refs[article_id] = Reference(len(self.refs) + 1, article)
+        letter = _letter(len(ref.letters))
+        ref.letters.append(letter)
+        self.pending.append((ref, letter, quotes))
+        return Mark(ref.number, letter)
+
+    def cite_all(self, by_article: list[tuple[str, str, str]]) -> list[Mark]:
+        """(article id, anchor, quote) triples -> one mark per article, in first-cited order."""
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for article_id, anchor, quote in by_article:
+            grouped.setdefault(article_id, [])
+            if quote:
+                grouped[article_id].append((quote, anchor))
+        marks = [self.cite(a, q) for a, q in grouped.items()]
+        return sorted((m for m in marks if m), key=lambda m: m.ref)
+
+    def finish(self, shown: _Shown) -> list[Reference]:
+        """Each reference's items: every distinct quote once, later repeats point back."""
+        for ref, letter, quotes in self.pending:
+            if not quotes:
+                ref.items.append(RefItem([letter], None, ""))
+                continue
+            for quote, anchor in quotes:
+                same = next((i for i in ref.items if i.quote and _words(i.quote) == _words(quote)), None)
+                if same is not None:
+                    if letter not in same.letters:
+                        same.letters.append(letter)
+                    continue
+                where = shown.find(quote)
+                if where is not None:
+                    same = next((i for i in ref.items if i.shown_at and _section(i.shown_at) == _section(where)), None)
+                    if same is None:
+                        ref.items.append(RefItem([letter], None, anchor, where))
+                    elif letter not in same.letters:
+                        same.letters.append(letter)
+                else:
+                    shown.add(quote, ref.id)
+                    ref.items.append(RefItem([letter], quote, anchor))
+        return sorted(self.refs.values(), key=lambda r: r.number)
+
+
+def _section(fragment: str) -> str:
+    return fragment.split("-")[0]
+
+
+def _letter(n: int) -> str:
+    out = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(ord("a") + rem) + out
+    return out
+
+
+def _fact_quotes(fv: FactView) -> list[tuple[str, str, str]]:
+    return [(c.article_id, c.anchor, c.quote) for c in fv.sources]
+
+
+def _is_date(value: str) -> bool:
+    return bool(re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", value or ""))
+
+
+# ------------------------------------------------------------------------------- the page
+
+
+def entity_page(graph: Graph, entity_id: str) -> EntityPage:
+    view = graph.entities[entity_id]
+    kb = graph.kb
+    vocab = kb.vocabulary
+    entity = view.entity
+    cites = _Citations(graph)
+    shown = _Shown()
+
+    conflicted = {c.property for c in view.conflicts}
+    facts_by_property: dict[str, list[FactView]] = {}
+    for fv in view.facts:
+        if fv.fact.property:
+            facts_by_property.setdefault(fv.fact.property, []).append(fv)
+
+    # The infobox: the rows kb.yml declares for the type, in its order.
+    infobox: list[InfoRow] = []
+    in_infobox_facts: set[int] = set()
+    in_infobox_relations: set[int] = set()
+    if entity.type == "event" and entity.date:
+        infobox.append(InfoRow("Date", [("text", entity.date.display(), None)], []))
+    for item in view.type.infobox:
+        row = _infobox_row(view, item, facts_by_property, cites, in_infobox_facts, in_infobox_relations, vocab)
+        if row is not None:
+            row.disputed = bool(item.property and item.property in conflicted)
+            infobox.append(row)
+    if entity.type == "event" and entity.participants:
+        infobox.append(InfoRow("Participants", [("entity", p, None, None) for p in entity.participants
+                                                 if p in graph.entities], []))
+        in_infobox_relations.update(i for i, r in enumerate(view.relations)
+                                    if r.label == "participant in" or r.other in entity.participants and not r.outgoing)
+
+    # Facts not already in the infobox, and not part of a disagreement (shown under "Sources differ").
+    facts = []
+    for i, fv in enumerate(view.facts):
+        if i in in_infobox_facts or (fv.fact.property in conflicted):
+            continue
+        facts.append(FactLine(fv, cites.cite_all(_fact_quotes(fv))))
+
+    # Relations not in the infobox, grouped by label.
+    groups: dict[str, list[RelationLine]] = {}
+    for i, rel in enumerate(view.relations):
+        if i in in_infobox_relations:
+            continue
+        if entity.type == "event" and rel.other in entity.participants and rel.label == "participant in":
+            continue
+        marks = cites.cite_all([(a, "", "") for a in rel.sources])
+        groups.setdefault(rel.label, []).append(RelationLine(rel.label, rel.other, rel.since, rel.until, marks))
+    relations = list(groups.items())
+
+    conflicts = [_conflict_view(graph, c) for c in view.conflicts]
+    for cv in conflicts:  # each quote once: a repeat inside the table points at its first row
+        for value in cv.values:
+            for n, (article, anchor, quote, _where) in enumerate(value.sources):
+                where = shown.find(quote) if quote else None
+                if where is not None:
+                    value.sources[n] = (article, anchor, None, where)
+                elif quote:
+                    shown.add(quote, f"differ-{cv.property}")
+
+    # What the entity said: each quote once, however many sources printed it.
+    quotes = []
+    for n, quote in enumerate(view.quotes, 1):
+        qid = f"quote-{n}"
+        quotes.append(QuoteView(qid, quote))
+        for s in quote.sources:
+            shown.add(s.text, qid)
+        shown.add(quote.text, qid)
+
+    # In the sources: the sentences naming the entity, those already quoted left out; an entity
+    # whose name never occurs verbatim (an event, a description) lists the sentences cited for it.
+    entries: list[SourceSentences] = []
+    sentence_no = 0
+    cited_snippets = _cited_snippets(graph, view)
+    seen_sentences: set[tuple[str, str, str]] = set()
+    without: list[Article] = []
+    for entry in view.sources:
+        sentences = []
+        for snip in entry.snippets + cited_snippets.pop(entry.article.id, []):
+            key = (snip.article_id, snip.anchor, snip.text)
+            if key in seen_sentences or shown.find(snip.text):
+                continue
+            seen_sentences.add(key)
+            sentence_no += 1
+            sid = f"src-{sentence_no}"
+            shown.add(snip.text, sid)
+            sentences.append((sid, snip))
+        if sentences:
+            entries.append(SourceSentences(entry.article, sentences))
+        else:
+            without.append(entry.article)
+    for article_id, snips in sorted(cited_snippets.items(), key=lambda kv: _newest(kb.articles[kv[0]])):
+        sentences = []
+        for snip in snips:
+            key = (snip.article_id, snip.anchor, snip.text)
+            if key in seen_sentences or shown.find(snip.text):
+                continue
+            seen_sentences.add(key)
+            sentence_no += 1
+            sid = f"src-{sentence_no}"
+            shown.add(snip.text, sid)
+            sentences.append((sid, snip))
+        if sentences:
+            entries.append(SourceSentences(kb.articles[article_id], sentences))
+    entries.sort(key=lambda e: _newest(e.article))
+
+    # Connections: one list of the entities this one is tied to beyond its relations.
+    related_ids = {r.other for r in view.relations} | set(entity.participants)
+    for row in infobox:
+        related_ids |= {v[1] for v in row.values if v[0] == "entity"}
+    shared = dict(view.related)
+    backlinks = set(view.backlinks)
+    connections = [ConnectionView(o, shared.get(o, 0), o in backlinks)
+                   for o in dict.fromkeys([o for o, _ in view.related] + view.backlinks)
+                   if o not in related_ids and o != entity_id]
+
+    references = cites.finish(shown)
+    return EntityPage(
+        view=view, infobox=infobox, facts=facts, relations=relations, conflicts=conflicts, quotes=quotes,
+        sources_shown=entries[:NEWEST_SOURCES_SHOWN], sources_folded=entries[NEWEST_SOURCES_SHOWN:],
+        sources_without_sentences=without, verbatim=bool(view.mentioned_in),
+        connections=connections, references=references,
+    )
+
+
+def _newest(article: Article):
+    from .assemble import _newest_first
+
+    return _newest_first(article)
+
+
+def _infobox_row(view: EntityView, item: InfoboxItem, facts_by_property, cites: _Citations,
+                 used_facts: set[int], used_relations: set[int], vocab) -> InfoRow | None:
+    if item.property:
+        fvs = facts_by_property.get(item.property, [])
+        if not fvs:
+            return None
+        values, quotes = [], []
+        for fv in fvs:
+            used_facts.add(next(i for i, f in enumerate(view.facts) if f is fv))
+            if fv.fact.value and all(v[1] != fv.fact.value for v in values):
+                values.append(("text", fv.fact.value, fv.fact.as_of))
+            quotes += _fact_quotes(fv)
+        if not values:
+            return None
+        return InfoRow(item.label or vocab.property_label(item.property), values, cites.cite_all(quotes))
+    rtype = vocab.relation_types.get(item.relation)
+    if rtype is None:
+        return None
+    wanted_label = rtype.inverse if item.inverse else rtype.label
+    outgoing = not item.inverse or rtype.symmetric
+    values, sources = [], []
+    for i, rel in enumerate(view.relations):
+        if rel.label != wanted_label or (rel.outgoing != outgoing and not rtype.symmetric):
+            continue
+        used_relations.add(i)
+        values.append(("entity", rel.other, rel.since, rel.until))
+        sources += [(a, "", "") for a in rel.sources]
+    if not values:
+        return None
+    label = item.label or wanted_label[:1].upper() + wanted_label[1:]
+    return InfoRow(label, values, cites.cite_all(sources))
+
+
+def _cited_snippets(graph: Graph, view: EntityView) -> dict[str, list[Snippet]]:
+    """The sentences this entity's facts quote, per article, for articles that do not name it."""
+    kb = graph.kb
+    out: dict[str, list[Snippet]] = {}
+    if view.mentioned_in and view.entity.type != "event":
+        return out
+    for f_index, fact in enumerate(view.entity.facts):
+        for c_index, _citation in enumerate(fact.citations):
+            spot = kb.quote_spots.get((view.entity.id, f_index, c_index))
+            if spot is None or spot.article in view.mentioned_in:
+                continue
+            block = kb.articles[spot.article].blocks[spot.block]
+            bounds = block.sentences or [(0, len(block.text))]
+            first = next((s for s, e in bounds if s <= spot.start < e), bounds[0][0])
+            last = next((e for s, e in bounds if s < spot.end <= e), bounds[-1][1])
+            snip = Snippet(spot.article, block.anchor or "", block.text[first:last], [])
+            items = out.setdefault(spot.article, [])
+            if all(s.text != snip.text for s in items):
+                items.append(snip)
+    for items in out.values():
+        items.sort(key=lambda s: (s.anchor, s.text))
+    return out
+
+
+def _conflict_view(graph: Graph, conflict) -> ConflictView:
+    kb = graph.kb
+    label = kb.vocabulary.property_label(conflict.property)
+    values = []
+    by_article: dict[str, set[str]] = {}
+    for value, fvs in conflict.values:
+        sources = []
+        seen = set()
+        for fv in fvs:
+            for c in fv.sources:
+                by_article.setdefault(c.article_id, set()).add(value)
+                if (c.article_id, c.quote) in seen:
+                    continue
+                seen.add((c.article_id, c.quote))
+                sources.append((kb.articles[c.article_id], c.anchor, c.quote, None))
+        values.append(ConflictValue(value, sources))
+    selfish = [kb.articles[a] for a, vals in sorted(by_article.items()) if len(vals) > 1]
+    statement = _statement(label, values)
+    return ConflictView(conflict.property, label, statement, selfish, values)
+
+
+def _statement(label: str, values: list[ConflictValue]) -> str:
+    parts = []
+    for v in values:
+        names = sorted({source_name(a) for a, *_ in v.sources})
+        parts.append(f"“{v.value}” ({_join(names)})")
+    return f"{label}: the sources give {len(values)} different values, " + _join(parts, "or") + "."
+
+
+def _join(items: list[str], word: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def conflict_views(graph: Graph) -> list[tuple[str, ConflictView]]:
+    """Every disagreement in the knowledge base, for the "Where sources differ" page."""
+    return [(c.entity_id, _conflict_view(graph, c)) for c in graph.conflicts]
