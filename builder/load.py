@@ -160,6 +160,7 @@ def _load_vocabulary(path: Path, root: Path, diagnostics: list[Diagnostic]) -> V
         properties=dict(spec.properties),
         storylines=[Storyline(s.title, s.summary, tuple(s.entities)) for s in spec.storylines],
         featured=list(spec.featured),
+        event_properties=list(spec.event_properties),
     )
 
 

@@ -100,6 +100,7 @@ class Vocabulary:
     properties: dict[str, str] = field(default_factory=dict)  # fact property id -> label
     storylines: list[Storyline] = field(default_factory=list)
     featured: list[str] = field(default_factory=list)
+    event_properties: list[str] = field(default_factory=list)
 
     def property_label(self, prop: str) -> str:
         """'ai-skilling-period' -> the label kb.yml gives it, else 'Ai skilling period'."""

@@ -473,8 +473,10 @@ def _statement(label: str, values: list[ConflictValue]) -> str:
     parts = []
     for v in values:
         names = sorted({source_name(a) for a, *_ in v.sources})
-        parts.append(f"“{v.value}” ({_join(names)})")
-    return f"{label}: the sources give {len(values)} different values, " + _join(parts, "or") + "."
+        verb = "gives" if len(names) == 1 else "give"
+        parts.append(f"{_join(names)} {verb} “{v.value}”")
+    lower = label[:1].lower() + label[1:] if label[1:2].islower() else label
+    return f"The sources disagree on the {lower}: " + "; ".join(parts) + "."
 
 
 def _join(items: list[str], word: str = "and") -> str:
@@ -486,3 +488,85 @@ def _join(items: list[str], word: str = "and") -> str:
 def conflict_views(graph: Graph) -> list[tuple[str, ConflictView]]:
     """Every disagreement in the knowledge base, for the "Where sources differ" page."""
     return [(c.entity_id, _conflict_view(graph, c)) for c in graph.conflicts]
+
+
+# ------------------------------------------------------------------------------ timeline
+
+
+@dataclass
+class TimelineEntry:
+    date: PartialDate
+    kind: str  # "event" (an event entity), "fact" (something that happened), "start", "end"
+    entity: str
+    text: str  # Markdown with [[id]] references (the event's own name for kind "event")
+    other: str | None
+    sources: list[tuple[str, str]]  # (article id, paragraph anchor or "")
+
+
+def timeline(graph: Graph) -> list[TimelineEntry]:
+    """Things that happened, oldest first: dated events, facts that record an event (a visit,
+    an opening), and the start or end of a dated relation. States ("Prime Minister of Japan",
+    "present in Japan for 46 years") are not events: they stay in the infobox."""
+    kb = graph.kb
+    vocab = kb.vocabulary
+    types = vocab.relation_types
+    events = set(vocab.event_properties)
+    out: list[TimelineEntry] = []
+    for entity_id, view in graph.entities.items():
+        entity = view.entity
+        if entity.type == "event" and entity.date:
+            out.append(TimelineEntry(entity.date, "event", entity_id, "", None, []))
+        for relation in entity.relations:
+            rtype = types.get(relation.type)
+            if rtype is None or relation.target not in graph.entities:
+                continue
+            sources = [(a, "") for a in relation.sources if a in kb.articles]
+            for date, kind in ((relation.since, "start"), (relation.until, "end")):
+                if date:
+                    out.append(TimelineEntry(date, kind, entity_id, rtype.label, relation.target, sources))
+        for fv in view.facts:
+            fact = fv.fact
+            value_date = fact.value if fact.value and _is_date(fact.value) else None
+            if not (fact.property in events or value_date):
+                continue
+            date = PartialDate(value_date) if value_date else fact.as_of
+            if date is None:
+                continue
+            sources = list(dict.fromkeys((c.article_id, c.anchor) for c in fv.sources))
+            out.append(TimelineEntry(date, "fact", entity_id, fact.text, None, sources))
+    order = {"event": 0, "fact": 1, "start": 2, "end": 3}
+    out.sort(key=lambda e: (e.date.text, order[e.kind], graph.entities[e.entity].entity.name.lower(), e.text))
+    return out
+
+
+def quote_groups(graph: Graph) -> list[tuple[str | None, list]]:
+    """Quotes by speaker: the most quoted first, unattributed ones last."""
+    by: dict[str | None, list] = {}
+    for quote in graph.quotes:
+        speaker = quote.speaker if quote.speaker in graph.entities else None
+        by.setdefault(speaker, []).append(quote)
+    named = sorted((k for k in by if k), key=lambda k: (-len(by[k]), graph.entities[k].entity.name.lower()))
+    groups = [(k, by[k]) for k in named]
+    if None in by:
+        groups.append((None, by[None]))
+    return groups
+
+
+def quote_date(graph: Graph, quote) -> PartialDate | None:
+    dates = [graph.kb.articles[s.article_id].date for s in quote.sources if s.article_id in graph.kb.articles]
+    return min(dates, key=lambda d: d.text) if dates else None
+
+
+def importance(view: EntityView) -> float:
+    """How central an entity is to the story: its curated relations and facts weigh more than
+    raw mentions (a city named in passing in many sentences is not what a reader is after)."""
+    return 3 * len(view.relations) + 2 * len(view.facts) + 2 * view.source_count + 0.1 * min(view.mention_count, 50)
+
+
+def home_entities(graph: Graph, limit: int = 12) -> tuple[list[EntityView], list[EntityView]]:
+    """The featured entities kb.yml names, then the most important of the others."""
+    featured = [graph.entities[e] for e in graph.kb.vocabulary.featured if e in graph.entities]
+    chosen = {v.entity.id for v in featured}
+    rest = sorted((v for v in graph.entities.values() if v.entity.id not in chosen),
+                  key=lambda v: (-importance(v), v.entity.name.lower()))
+    return featured, rest[: max(0, limit - len(featured))]

@@ -22,7 +22,8 @@ from .errors import RenderError
 from .graph import entity_graph_svg, local_graph_svg
 from .cache import digest
 from .model import PartialDate
-from .pages import conflict_views, entity_page, publisher_of, source_name
+from .pages import (conflict_views, entity_page, home_entities, publisher_of, quote_date, quote_groups, source_name,
+                    timeline)
 from .text import is_plain_prose
 from .markdown import (
     Markdown,
@@ -126,6 +127,10 @@ class Renderer:
             publisher=lambda article_id: publisher_of(self.kb.articles[article_id]) or "unnamed publisher",
             type_link=self.type_link,
             ref_item=self.ref_item,
+            day=lambda d: Markdown(f"**{int(d.text[8:10])}** ·"),
+            speaker_text=lambda q: getattr(q, "speaker_text", None),
+            lead_sentence=self.lead_sentence,
+            quote_date=lambda q: quote_date(graph, q),
         )
         self.env.filters["date"] = lambda d: "" if d is None else d.display()
         self.env.filters["month_title"] = lambda key: PartialDate(key).display()
@@ -177,6 +182,12 @@ class Renderer:
                 "In the sources" if item.shown_at.startswith("src-") else "References")
             out += "the words shown under " + self.anchor_link(item.shown_at, section)
         return Markdown(out)
+
+    def lead_sentence(self, entity_id: str) -> Markdown:
+        """The first sentence of an entity's summary, as Markdown with its links."""
+        summary = self.kb.entities[entity_id].summary
+        first = re.split(r"(?<=[.!?])\s+(?=[A-Z\[])", " ".join(summary.split()), maxsplit=1)[0]
+        return self.markdown(first, inline=True)
 
     def type_link(self, type_id: str, label: str | None = None, badge: bool = False) -> Markdown:
         entity_type = self.kb.vocabulary.entity_types[type_id]
@@ -347,14 +358,14 @@ def render_site(
     pages["articles/index.md"] = r.render("articles.md.j2", "articles/index.md", "Articles",
                                           articles=graph.articles_newest_first()[:100], months=months,
                                           archive_path=archive_path)
-    top = sorted(graph.entities.values(), key=lambda v: (-v.source_count, -v.mention_count, v.entity.id))[:15]
-    pages["index.md"] = r.render("home.md.j2", "index.md", kb.vocabulary.title, {"hide": ["toc"]},
-                                 latest=graph.articles_newest_first()[:10], top=top, by_type=by_type,
-                                 type_path=type_path)
-    pages["timeline.md"] = r.render("timeline.md.j2", "timeline.md", "Timeline", items=graph.timeline)
+    featured, important = home_entities(graph)
+    pages["index.md"] = r.render("home.md.j2", "index.md", "Home", {"hide": ["toc"]},
+                                 latest=graph.articles_newest_first()[:10], featured=featured,
+                                 important=important, by_type=by_type, type_path=type_path)
+    pages["timeline.md"] = r.render("timeline.md.j2", "timeline.md", "Timeline", items=timeline(graph))
     pages["conflicts.md"] = r.render("conflicts.md.j2", "conflicts.md", "Where sources differ",
-                                     conflicts=graph.conflicts)
-    pages["quotes.md"] = r.render("quotes.md.j2", "quotes.md", "Quotes", quotes=graph.quotes)
+                                     conflicts=conflict_views(graph))
+    pages["quotes.md"] = r.render("quotes.md.j2", "quotes.md", "Quotes", groups=quote_groups(graph))
     r.page = "graph.md"
     svg = entity_graph_svg(graph, lambda other: relative_url("graph.md", entity_path(other)))
     pages["graph.md"] = r.render("graph.md.j2", "graph.md", "Graph", {"hide": ["toc"]}, svg=Markdown(svg))

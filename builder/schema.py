@@ -212,6 +212,11 @@ class VocabularySpec(Strict):
     properties: dict[Id, Text] = Field(
         default_factory=dict, description="Human labels of fact properties (e.g. amount: Amount)."
     )
+    event_properties: list[Id] = Field(
+        default_factory=list,
+        description="Fact properties that record something that happened (a visit, an opening): their "
+        "dated facts go on the timeline. Other dated facts are states and stay in the infobox.",
+    )
     storylines: list[StorylineSpec] = Field(
         default_factory=list, description="The stories the home page offers as ways in."
     )
