@@ -246,9 +246,22 @@ class Renderer:
         article = view.article
         hrefs = {}
 
+        # Only the first mention of each entity in the whole article is a link (as on Wikipedia).
+        first_links: set[tuple[int, int, int]] = set()
+        seen_hrefs: set[str] = set()
+        for number in sorted(view.linked.spans):
+            for span in view.linked.spans[number]:
+                if span.href and span.href not in seen_hrefs:
+                    seen_hrefs.add(span.href)
+                    first_links.add((number, span.start, span.end))
+
         def spans_for(number: int) -> list[Span]:
             out = []
             for span in view.linked.spans.get(number, []):
+                if span.href and (number, span.start, span.end) not in first_links:
+                    if span.highlight:
+                        out.append(Span(span.start, span.end, None, span.highlight))
+                    continue
                 if span.href:
                     if span.href not in hrefs:
                         hrefs[span.href] = self.url(entity_path(span.href))
@@ -289,7 +302,32 @@ def _templates_digest(templates_dir: Path) -> str:
     return digest(*(f"{p.name}\x00{p.read_text(encoding='utf-8')}" for p in sorted(templates_dir.glob("*.j2"))))
 
 
-def _article_fingerprint(graph: Graph, view, templates: str) -> str:
+def cited_by(graph: Graph) -> dict[str, list[str]]:
+    """Article id -> the entities whose facts or relations cite it, by name."""
+    out: dict[str, set[str]] = {}
+    for entity_id, view in graph.entities.items():
+        for fact in view.entity.facts:
+            for c in fact.citations:
+                out.setdefault(c.article, set()).add(entity_id)
+        for relation in view.entity.relations:
+            for a in relation.sources:
+                out.setdefault(a, set()).add(entity_id)
+    name = lambda e: (graph.entities[e].entity.name.lower(), e)  # noqa: E731
+    return {a: sorted(ids, key=name) for a, ids in out.items()}
+
+
+def author_entities(graph: Graph) -> dict[str, str]:
+    """An author's name (as written in front matter, lower-cased) -> the entity of that name."""
+    names: dict[str, set[str]] = {}
+    for entity_id, view in graph.entities.items():
+        if view.entity.type != "person":
+            continue
+        for n in view.entity.names:
+            names.setdefault(" ".join(n.lower().split()), set()).add(entity_id)
+    return {n: next(iter(ids)) for n, ids in names.items() if len(ids) == 1}
+
+
+def _article_fingerprint(graph: Graph, view, templates: str, extra: str = "") -> str:
     """Everything an article page shows, in one digest: equal digests mean an equal page."""
     a = view.article
     names = {e: graph.kb.entities[e].name for ids in view.entities_by_type.values() for e in ids}
@@ -299,7 +337,7 @@ def _article_fingerprint(graph: Graph, view, templates: str) -> str:
     types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
     return digest(templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text,
                   repr(sorted(view.linked.spans.items())), repr(sorted(names.items())), repr(similar),
-                  repr(quotes), repr(types), repr(list(view.entities_by_type.items())))
+                  repr(quotes), repr(types), repr(list(view.entities_by_type.items())), extra)
 
 
 def render_site(
@@ -322,24 +360,39 @@ def render_site(
     for views in by_type.values():
         views.sort(key=lambda v: (v.entity.name.lower(), v.entity.id))
 
+    authored: dict[str, list] = {}
+    by_name = author_entities(graph)
+    for article in graph.articles_newest_first():
+        who = by_name.get(" ".join((article.author or "").lower().split()))
+        if who:
+            authored.setdefault(who, []).append(article)
     for entity_id, view in graph.entities.items():
         page = entity_path(entity_id)
         r.page = page
         svg = local_graph_svg(graph, entity_id, lambda other, p=page: relative_url(p, entity_path(other)))
         pages[page] = r.render(
             "entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view,
-            p=entity_page(graph, entity_id), local_graph=Markdown(svg)
+            p=entity_page(graph, entity_id), local_graph=Markdown(svg),
+            authored=authored.get(entity_id, [])
         )
+    citing = cited_by(graph)
+    authors = author_entities(graph)
     for article_id, view in graph.articles.items():
         page = article_path(article_id)
-        fingerprint = _article_fingerprint(graph, view, templates)
+        author = authors.get(" ".join((view.article.author or "").lower().split()))
+        cites = citing.get(article_id, [])
+        extra = repr((author, author and graph.entities[author].entity.name,
+                      [(e, graph.entities[e].entity.name) for e in cites]))
+        fingerprint = _article_fingerprint(graph, view, templates, extra)
         cached = previous.get(page)
         if cached and cached[0] == fingerprint:
             pages[page] = cached[1]
         else:
             r.page = page
             body = r.article_body(article_id)
-            pages[page] = r.render("article.md.j2", page, view.article.title, view=view, body=body)
+            pages[page] = r.render("article.md.j2", page, view.article.title, view=view, body=body,
+                                   author=author, cited_by=cites, month=archive_key(view.article.date.text),
+                                   archive_path=archive_path)
         page_cache[page] = (fingerprint, pages[page])
     for type_id, entity_type in types.items():
         page = type_path(type_id)
