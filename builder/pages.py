@@ -29,8 +29,17 @@ def publisher_of(article: Article) -> str | None:
 
 
 def source_name(article: Article) -> str:
-    """A short name for a source: its publisher, or its title when the publisher is unknown."""
-    return publisher_of(article) or article.title
+    """A short name for a source: its publisher, or (shortened) its title when the publisher
+    is unknown: an unknown publisher is not a name, and two of them are not the same source."""
+    return publisher_of(article) or short_title(article.title)
+
+
+def short_title(title: str, limit: int = 42) -> str:
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0].rstrip(" :,;-–—")
+    return cut + "…"
 
 
 # ---------------------------------------------------------------------------- the page model
