@@ -410,7 +410,9 @@ def _infobox_row(view: EntityView, item: InfoboxItem, facts_by_property, cites: 
         for fv in fvs:
             used_facts.add(next(i for i, f in enumerate(view.facts) if f is fv))
             if fv.fact.value and all(v[1] != fv.fact.value for v in values):
-                values.append(("text", fv.fact.value, fv.fact.as_of))
+                # An event's figures are as of the event: its date is already the first row.
+                as_of = None if view.entity.type == "event" else fv.fact.as_of
+                values.append(("text", fv.fact.value, as_of))
             quotes += _fact_quotes(fv)
         if not values:
             return None

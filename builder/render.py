@@ -134,6 +134,10 @@ class Renderer:
         )
         self.env.filters["date"] = lambda d: "" if d is None else d.display()
         self.env.filters["month_title"] = lambda key: PartialDate(key).display()
+        self.env.globals["period"] = lambda since, until: Markdown(
+            "" if not (since or until) else " (" + ", ".join(
+                ([f"since {escape_text(since.display(), at_block_start=False)}"] if since else [])
+                + ([f"until {escape_text(until.display(), at_block_start=False)}"] if until else [])) + ")")
         self.env.filters["plural"] = lambda n, one, many: one if n == 1 else many
         self.page = ""
         self._entity_links: dict[tuple, Markdown] = {}
