@@ -440,7 +440,7 @@ def _cited_snippets(graph: Graph, view: EntityView) -> dict[str, list[Snippet]]:
     kb = graph.kb
     out: dict[str, list[Snippet]] = {}
     if view.mentioned_in and view.entity.type != "event":
-        return out
+        return out  # named in the text: its own sentences say it
     for f_index, fact in enumerate(view.entity.facts):
         for c_index, _citation in enumerate(fact.citations):
             spot = kb.quote_spots.get((view.entity.id, f_index, c_index))
@@ -454,6 +454,30 @@ def _cited_snippets(graph: Graph, view: EntityView) -> dict[str, list[Snippet]]:
             items = out.setdefault(spot.article, [])
             if all(s.text != snip.text for s in items):
                 items.append(snip)
+    if not view.mentioned_in:
+        # Never linked on its own (its name only stands inside longer names, "University of
+        # Tokyo"): the sentences of the articles its relations and facts cite that hold a name.
+        names = [n for n in view.entity.names if len(n) >= 3]
+        pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names)) if names else None
+        cited = {a for r in view.entity.relations for a in r.sources}
+        cited |= {c.article for f in view.entity.facts for c in f.citations}
+        for rel_view in view.relations:
+            if not rel_view.outgoing:
+                cited |= set(rel_view.sources)
+        for article_id in sorted(cited):
+            article = kb.articles.get(article_id)
+            if article is None or pattern is None:
+                continue
+            for block in article.blocks:
+                if getattr(block, "kind", "paragraph") != "paragraph":
+                    continue
+                for start, end in block.sentences or [(0, len(block.text))]:
+                    sentence = block.text[start:end]
+                    found = [(m.start(), m.end(), view.entity.id) for m in pattern.finditer(sentence)]
+                    if found:
+                        items = out.setdefault(article_id, [])
+                        if all(x.text != sentence for x in items):
+                            items.append(Snippet(article_id, block.anchor or "", sentence, found))
     for items in out.values():
         items.sort(key=lambda s: (s.anchor, s.text))
     return out
