@@ -188,10 +188,17 @@ class Renderer:
         return Markdown(out)
 
     def lead_sentence(self, entity_id: str) -> Markdown:
-        """The first sentence of an entity's summary, as Markdown with its links."""
+        """The first sentence of an entity's summary, its [[links]] as plain names (a list of
+        leads full of links reads as a wall of underlines; the entity's own link is enough)."""
         summary = self.kb.entities[entity_id].summary
         first = re.split(r"(?<=[.!?])\s+(?=[A-Z\[])", " ".join(summary.split()), maxsplit=1)[0]
-        return self.markdown(first, inline=True)
+
+        def name(target: str, label: str | None) -> Markdown:
+            entity = self.kb.entities.get(target)
+            return escape_text(label or (entity.name if entity else target), at_block_start=False)
+
+        writer = MarkdownWriter(resolve_wikilink=name, heading_offset=2)
+        return Markdown(" ".join(writer.render(parse(first, wikilinks=True)).strip().split("\n\n")))
 
     def type_link(self, type_id: str, label: str | None = None, badge: bool = False) -> Markdown:
         entity_type = self.kb.vocabulary.entity_types[type_id]
