@@ -14,7 +14,7 @@ import re
 import string
 from dataclasses import dataclass, field
 
-from .assemble import EntityView, FactView, Graph, RelationView, Snippet
+from .assemble import EntityView, FactView, Graph, Snippet
 from .model import Article, InfoboxItem, PartialDate
 
 NEWEST_SOURCES_SHOWN = 3  # articles under "In the sources" before the rest are folded away
@@ -567,7 +567,10 @@ def timeline(graph: Graph) -> list[TimelineEntry]:
             date = PartialDate(value_date) if value_date else fact.as_of
             if date is None:
                 continue
-            sources = list(dict.fromkeys((c.article_id, c.anchor) for c in fv.sources))
+            first: dict[str, str] = {}
+            for c in fv.sources:  # one link per article: its first cited paragraph
+                first.setdefault(c.article_id, c.anchor)
+            sources = list(first.items())
             out.append(TimelineEntry(date, "fact", entity_id, fact.text, None, sources))
     order = {"event": 0, "fact": 1, "start": 2, "end": 3}
     out.sort(key=lambda e: (e.date.text, order[e.kind], graph.entities[e.entity].entity.name.lower(), e.text))
@@ -586,10 +589,6 @@ def quote_groups(graph: Graph) -> list[tuple[str | None, list]]:
         groups.append((None, by[None]))
     return groups
 
-
-def quote_date(graph: Graph, quote) -> PartialDate | None:
-    dates = [graph.kb.articles[s.article_id].date for s in quote.sources if s.article_id in graph.kb.articles]
-    return min(dates, key=lambda d: d.text) if dates else None
 
 
 def importance(view: EntityView) -> float:

@@ -22,7 +22,7 @@ from .errors import RenderError
 from .graph import entity_graph_svg, local_graph_svg
 from .cache import digest
 from .model import PartialDate
-from .pages import (conflict_views, entity_page, home_entities, publisher_of, quote_date, quote_groups, source_name,
+from .pages import (conflict_views, entity_page, home_entities, publisher_of, quote_groups, source_name,
                     timeline)
 from .text import is_plain_prose
 from .markdown import (
@@ -130,7 +130,6 @@ class Renderer:
             day=lambda d: Markdown(f"**{int(d.text[8:10])}** ·"),
             speaker_text=lambda q: getattr(q, "speaker_text", None),
             lead_sentence=self.lead_sentence,
-            quote_date=lambda q: quote_date(graph, q),
         )
         self.env.filters["date"] = lambda d: "" if d is None else d.display()
         self.env.filters["month_title"] = lambda key: PartialDate(key).display()
