@@ -14,7 +14,7 @@ import re
 import string
 from dataclasses import dataclass, field
 
-from .assemble import EntityView, FactView, Graph, Snippet
+from .assemble import EntityView, FactView, Graph, Snippet, _newest_first
 from .model import Article, InfoboxItem, PartialDate
 
 NEWEST_SOURCES_SHOWN = 3  # articles under "In the sources" before the rest are folded away
@@ -395,8 +395,6 @@ def entity_page(graph: Graph, entity_id: str) -> EntityPage:
 
 
 def _newest(article: Article):
-    from .assemble import _newest_first
-
     return _newest_first(article)
 
 
