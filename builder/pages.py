@@ -590,9 +590,14 @@ def quote_groups(graph: Graph) -> list[tuple[str | None, list]]:
 
 
 def importance(view: EntityView) -> float:
-    """How central an entity is to the story: its curated relations and facts weigh more than
-    raw mentions (a city named in passing in many sentences is not what a reader is after)."""
-    return 3 * len(view.relations) + 2 * len(view.facts) + 2 * view.source_count + 0.1 * min(view.mention_count, 50)
+    """How central an entity is to the story. Curated structure weighs more than raw mentions
+    (a city named in passing in many sentences is not what a reader is after): the relations
+    it states, those stated about it, its facts, its sources, and the pages whose curated
+    text links to it; mentions count a little, capped."""
+    outgoing = sum(1 for r in view.relations if r.outgoing)
+    incoming = len(view.relations) - outgoing
+    return (2 * outgoing + incoming + 2 * len(view.facts) + 2 * view.source_count + 3 * len(view.backlinks)
+            + 0.1 * min(view.mention_count, 50))
 
 
 def home_entities(graph: Graph, limit: int = 12) -> tuple[list[EntityView], list[EntityView]]:
