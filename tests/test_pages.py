@@ -105,3 +105,19 @@ def test_article_page_is_cited_by_and_its_author_lists_it(shipped_site: Path):
     assert author.get_text() == "Andrew Wooden" and author["href"].endswith("entities/andrew-wooden/")
     wooden = soup_of(shipped_site, "/entities/andrew-wooden/")
     assert "Author of" in wooden.select_one(".kb-infobox").get_text()
+
+
+def test_importance_ranks_the_story_above_places_named_in_passing():
+    from builder.assemble import assemble
+    from builder.pages import importance
+    from builder.pipeline import check
+
+    from .conftest import ROOT
+
+    result = check(ROOT / "content")
+    graph = assemble(result.kb, result.linked)
+    rank = [v.entity.id for v in sorted(graph.entities.values(), key=lambda v: -importance(v))]
+    assert rank[:2] == ["microsoft", "microsoft-japan-investment-2024"]
+    lab = rank.index("iot-ai-insider-lab-shanghai")
+    for passing in ("cabinet-secretariat", "london", "australia"):
+        assert lab < rank.index(passing), (passing, rank[:20])
