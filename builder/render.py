@@ -137,6 +137,8 @@ class Renderer:
             "" if not (since or until) else " (" + ", ".join(
                 ([f"since {escape_text(since.display(), at_block_start=False)}"] if since else [])
                 + ([f"until {escape_text(until.display(), at_block_start=False)}"] if until else [])) + ")")
+        self.env.filters["cell"] = lambda value: Markdown(
+            (value if isinstance(value, Markdown) else _escape_value(value)).replace("|", "\\|"))
         self.env.filters["plural"] = lambda n, one, many: one if n == 1 else many
         self.page = ""
         self._entity_links: dict[tuple, Markdown] = {}

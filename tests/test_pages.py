@@ -52,9 +52,14 @@ def test_kb_yml_infobox_and_storylines_reach_the_pages(project: Path):
     kb = project / "content" / "kb.yml"
     text = kb.read_text(encoding="utf-8").replace(
         "  person: {label: Person, plural: People}",
-        "  person: {label: Person, plural: People, infobox: [{relation: works-for, label: Employer}]}")
+        "  person: {label: Person, plural: People, infobox: [{relation: works-for, label: Employer}, role]}")
     text += "featured: [jane-doe]\nstorylines:\n  - title: The <b>story</b>\n    entities: [acme]\n"
+    text += "properties: {role: 'Role | <i>title</i>'}\n"
     kb.write_text(text, encoding="utf-8")
+    jane_file = project / "content" / "entities" / "jane-doe.yaml"
+    jane_file.write_text(jane_file.read_text(encoding="utf-8") + (
+        "facts:\n  - text: Directs the lab.\n    property: role\n    value: 'Director | <b>CEO</b> [x](y)'\n"
+        "    sources:\n      - article: acme-opens-lab\n        quote: the lab's director\n"), encoding="utf-8")
     result = run_kb("build", "--project", str(project))
     assert result.returncode == 0, result.stdout + result.stderr
     site = project / "site"
@@ -67,6 +72,10 @@ def test_kb_yml_infobox_and_storylines_reach_the_pages(project: Path):
     rows = {tr.select("td")[0].get_text(strip=True): tr.select("td")[1] for tr in jane.select(".kb-infobox tr")
             if len(tr.select("td")) == 2}
     assert "Employer" in rows and rows["Employer"].find("a")
+    # a value or label with a pipe, markup or link syntax stays text, in its own cell
+    role = rows["Role | <i>title</i>"]
+    assert role.get_text(" ", strip=True).startswith("Director | <b>CEO</b> [x](y)")
+    assert not jane.select(".kb-infobox b, .kb-infobox i") and role.find("a", class_="kb-cite")
     assert "Minimal knowledge base" in home.title.get_text() and "kb:" not in home.title.get_text()
 
 
