@@ -339,6 +339,12 @@ def author_entities(graph: Graph) -> dict[str, str]:
     return {n: next(iter(ids)) for n, ids in names.items() if len(ids) == 1}
 
 
+# Bumped whenever the code that writes an article page changes what it writes (2: only the
+# first mention in the whole article is linked; author, "Cited by" and breadcrumb), so that
+# pages cached by an older kb are not reused.
+ARTICLE_PAGE_VERSION = 2
+
+
 def _article_fingerprint(graph: Graph, view, templates: str, extra: str = "") -> str:
     """Everything an article page shows, in one digest: equal digests mean an equal page."""
     a = view.article
@@ -347,7 +353,7 @@ def _article_fingerprint(graph: Graph, view, templates: str, extra: str = "") ->
     quotes = [(q.text, q.speaker, q.speaker and graph.kb.entities[q.speaker].name,
                [(s.article_id, s.anchor, s.text, s.speaker) for s in q.sources]) for q in view.quotes]
     types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
-    return digest(templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text,
+    return digest(str(ARTICLE_PAGE_VERSION), templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text,
                   repr(sorted(view.linked.spans.items())), repr(sorted(names.items())), repr(similar),
                   repr(quotes), repr(types), repr(list(view.entities_by_type.items())), extra)
 
