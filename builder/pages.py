@@ -172,22 +172,28 @@ class _Shown:
 
     def __init__(self):
         self.where: dict[tuple[str, ...], str] = {}
+        self.text = ""  # every shown passage's words, "|"-separated, for short quotes
+        self.starts: list[tuple[int, str]] = []  # (offset in text, where it is shown)
 
     def find(self, text: str) -> str | None:
         """Where a passage sharing a run of words with `text` is shown, if anywhere."""
         words = _words(text)
-        if 0 < len(words) < SHINGLE:  # a short quote: covered if its words stand inside a shown run
-            joined = " ".join(words)
-            for run, where in self.where.items():
-                if joined in " ".join(run):
-                    return where
-            return None
+        if 0 < len(words) < SHINGLE:  # a short quote: covered if its words stand inside a shown passage
+            at = self.text.find(" " + " ".join(words) + " ")
+            if at < 0:
+                return None
+            return next(where for start, where in reversed(self.starts) if start <= at)
         for sh in _shingles(text):
             if sh in self.where:
                 return self.where[sh]
         return None
 
     def add(self, text: str, where: str) -> None:
+        words = _words(text)
+        if not words:
+            return
+        self.starts.append((len(self.text), where))
+        self.text += "| " + " ".join(words) + " "
         for sh in _shingles(text):
             self.where.setdefault(sh, where)
 
