@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .assemble import EntityView, FactView, Graph, Snippet, _newest_first
 from .model import Article, InfoboxItem, PartialDate
@@ -155,16 +156,21 @@ class EntityPage:
 # ------------------------------------------------------------------------------- helpers
 
 
-def _words(text: str) -> list[str]:
-    table = str.maketrans({c: " " for c in string.punctuation + "“”‘’—–…"})
-    return text.lower().translate(table).split()
+_WORD_BREAKS = str.maketrans({c: " " for c in string.punctuation + "“”‘’—–…"})
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.lower().translate(_WORD_BREAKS).split())
+
+
+@lru_cache(maxsize=65536)
+def _shingles(text: str) -> tuple[tuple[str, ...], ...]:
+    """The runs of SHINGLE words in `text`, in text order (so that lookups are deterministic)."""
     words = _words(text)
     if len(words) < SHINGLE:
-        return {tuple(words)} if words else set()
-    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+        return (words,) if words else ()
+    return tuple(dict.fromkeys(words[i : i + SHINGLE] for i in range(len(words) - SHINGLE + 1)))
 
 
 class _Shown:
@@ -183,10 +189,10 @@ class _Shown:
             if at < 0:
                 return None
             return next(where for start, where in reversed(self.starts) if start <= at)
-        for sh in _shingles(text):
-            if sh in self.where:
-                return self.where[sh]
-        return None
+        shingles = _shingles(text)
+        if self.where.keys().isdisjoint(shingles):  # the usual case, answered in C
+            return None
+        return next(self.where[sh] for sh in shingles if sh in self.where)
 
     def add(self, text: str, where: str) -> None:
         words = _words(text)
