@@ -161,7 +161,22 @@ def _load_vocabulary(path: Path, root: Path, diagnostics: list[Diagnostic]) -> V
         storylines=[Storyline(s.title, s.summary, tuple(s.entities)) for s in spec.storylines],
         featured=list(spec.featured),
         event_properties=list(spec.event_properties),
+        locations=_vocabulary_locations(spec, doc),
     )
+
+
+def _vocabulary_locations(spec: VocabularySpec, doc) -> dict[tuple, Location]:
+    """Where kb.yml names entities and relation types, for located messages in validation."""
+    out = {("featured", i): doc.at("featured", i) for i in range(len(spec.featured))}
+    for i, story in enumerate(spec.storylines):
+        for j in range(len(story.entities)):
+            out["storylines", i, "entities", j] = doc.at("storylines", i, "entities", j)
+    for type_id, entity_type in spec.entity_types.items():
+        for n, item in enumerate(entity_type.infobox):
+            if not isinstance(item, str):
+                out["entity_types", type_id, "infobox", n, "relation"] = doc.at(
+                    "entity_types", type_id, "infobox", n, "relation")
+    return out
 
 
 def _infobox_item(item) -> InfoboxItem:

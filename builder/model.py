@@ -101,6 +101,12 @@ class Vocabulary:
     storylines: list[Storyline] = field(default_factory=list)
     featured: list[str] = field(default_factory=list)
     event_properties: list[str] = field(default_factory=list)
+    # where kb.yml names things: ("featured", i), ("storylines", i, "entities", j),
+    # ("entity_types", type, "infobox", n, "relation") -> location
+    locations: dict[tuple, Location] = field(default_factory=dict)
+
+    def at(self, *keys) -> Location:
+        return self.locations.get(tuple(keys), self.location)
 
     def property_label(self, prop: str) -> str:
         """'ai-skilling-period' -> the label kb.yml gives it, else 'Ai skilling period'."""

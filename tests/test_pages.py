@@ -40,11 +40,17 @@ def test_kb_yml_names_only_entities_and_relation_types_that_exist(project: Path)
     kb.write_text(text, encoding="utf-8")
     result = run_kb("check", "--project", str(project))
     assert result.returncode == 1
-    assert "content/kb.yml:1:1: error: featured names unknown entity 'jane-do' (did you mean 'jane-doe'?)" in result.stdout
-    assert ("content/kb.yml:1:1: error: storyline 'The story' names unknown entity 'springfeld'"
+    lines = kb.read_text(encoding="utf-8").split("\n")
+    featured = next(i for i, line in enumerate(lines) if line.startswith("featured:"))
+    story = next(i for i, line in enumerate(lines) if "entities: [springfeld]" in line)
+    person = next(i for i, line in enumerate(lines) if "works-fro" in line)
+    at = lambda n, word: f"content/kb.yml:{n + 1}:{lines[n].index(word) + 1}"  # noqa: E731
+    assert (f"{at(featured, 'jane-do')}: error: featured names unknown entity 'jane-do'"
+            " (did you mean 'jane-doe'?)") in result.stdout
+    assert (f"{at(story, 'springfeld')}: error: storyline 'The story' names unknown entity 'springfeld'"
             " (did you mean 'springfield'?)") in result.stdout
-    assert ("content/kb.yml:1:1: error: the infobox of type 'person' names unknown relation type 'works-fro'"
-            " (did you mean 'works-for'?)") in result.stdout
+    assert (f"{at(person, 'works-fro')}: error: the infobox of type 'person' names unknown relation type"
+            " 'works-fro' (did you mean 'works-for'?)") in result.stdout
     assert "featured names unknown entity 'acme'" not in result.stdout
 
 
