@@ -53,8 +53,16 @@ def type_path(type_id: str) -> str:
     return f"types/{type_id}.md"
 
 
-def archive_key(date_text: str) -> str:
-    return date_text[:7]
+UNDATED = "undated"  # the archive group of articles whose date is not known; listed last
+
+
+def archive_key(date_text: str | None) -> str:
+    return date_text[:7] if date_text else UNDATED
+
+
+def display_date(date: PartialDate | None) -> str:
+    """How a page shows an article's date: at its precision, or "date unknown"; never invented."""
+    return "date unknown" if date is None else date.display()
 
 
 def archive_path(key: str) -> str:
@@ -126,12 +134,13 @@ class Renderer:
             source_name=lambda article_id: source_name(self.kb.articles[article_id]),
             publisher=lambda article_id: publisher_of(self.kb.articles[article_id]) or "unnamed publisher",
             type_link=self.type_link,
+            archive_title=_archive_title,
             ref_item=self.ref_item,
             day=lambda d: Markdown(f"**{int(d.text[8:10])}** ·"),
             speaker_text=lambda q: getattr(q, "speaker_text", None),
             lead_sentence=self.lead_sentence,
         )
-        self.env.filters["date"] = lambda d: "" if d is None else d.display()
+        self.env.filters["date"] = display_date
         self.env.filters["month_title"] = lambda key: PartialDate(key).display()
         self.env.globals["period"] = lambda since, until: Markdown(
             "" if not (since or until) else " (" + ", ".join(
@@ -353,7 +362,8 @@ def _article_fingerprint(graph: Graph, view, templates: str, extra: str = "") ->
     quotes = [(q.text, q.speaker, q.speaker and graph.kb.entities[q.speaker].name,
                [(s.article_id, s.anchor, s.text, s.speaker) for s in q.sources]) for q in view.quotes]
     types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
-    return digest(str(ARTICLE_PAGE_VERSION), templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text,
+    return digest(str(ARTICLE_PAGE_VERSION), templates, a.digest, a.title, a.publisher, a.author or "", a.url or "",
+                  a.date.text if a.date else "",
                   repr(sorted(view.linked.spans.items())), repr(sorted(names.items())), repr(similar),
                   repr(quotes), repr(types), repr(list(view.entities_by_type.items())), extra)
 
@@ -409,7 +419,8 @@ def render_site(
             r.page = page
             body = r.article_body(article_id)
             pages[page] = r.render("article.md.j2", page, view.article.title, view=view, body=body,
-                                   author=author, cited_by=cites, month=archive_key(view.article.date.text),
+                                   author=author, cited_by=cites,
+                                   month=archive_key(view.article.date.text if view.article.date else None),
                                    archive_path=archive_path)
         page_cache[page] = (fingerprint, pages[page])
     for type_id, entity_type in types.items():
@@ -420,7 +431,7 @@ def render_site(
                                        type_path=type_path)
     archive: dict[str, list] = {}
     for article in graph.articles_newest_first():
-        archive.setdefault(archive_key(article.date.text), []).append(article)
+        archive.setdefault(archive_key(article.date.text if article.date else None), []).append(article)
     for key, articles in archive.items():
         page = archive_path(key)
         pages[page] = r.render("archive.md.j2", page, f"Articles: {_archive_title(key)}", key=key,
@@ -445,7 +456,7 @@ def render_site(
 
 
 def _archive_title(key: str) -> str:
-    return PartialDate(key).display()
+    return "Undated" if key == UNDATED else PartialDate(key).display()
 
 
 def alias_slug(name: str) -> str:
