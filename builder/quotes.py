@@ -656,6 +656,7 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
         by_block.setdefault(mention.block, []).append(mention)
     paragraphs = [b for b in article.blocks if b.kind == "paragraph"]
     pieces = {b.number: scan_quotes(b.text, b.number) for b in paragraphs}
+    genders = _genders(article, mentions)
     _join_paragraphs(article, pieces)
     out: list[Quote] = []
     last: _Said | None = None
@@ -705,6 +706,8 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
                     if subject is not None and (subject.speaker is None or entity_types.get(subject.speaker) == wanted):
                         antecedent = _Said(subject.speaker, subject.text, previous.number, max(0, at - 1))
                 said = _resolve_pronoun(own.pronoun, antecedent, block, piece.start, article, by_block, entity_types)
+                if said.speaker is not None and genders.get(said.speaker, own.pronoun) != own.pronoun and own.pronoun in ("he", "she"):
+                    said = _Said(None, None, block.number, piece.start)  # "Mrs Tsusaka … he said": not her
             elif own is not None:
                 said = _Said(own.speaker, own.text, block.number, piece.end)
             elif bare and piece.continued and last is not None:
@@ -743,6 +746,26 @@ def find_quotes(article: Article, mentions, entity_types: dict[str, str]) -> lis
             out.append(Quote(text_out, said.speaker, [source], said.text))
         previous, previous_frame = block, frame
     return out
+
+
+_GENDERED = re.compile(r"\b(?:(Mr|Sir|Lord|Mister)|(Mrs|Ms|Miss|Lady|Dame|Madam))\.?\s*$")
+
+
+def _genders(article: Article, mentions) -> dict[str, str]:
+    """'he' or 'she' for the people the article names with a gendered title (Mr, Mrs, Ms, Sir, Lady …);
+    a person given both is left out."""
+    seen: dict[str, set[str]] = {}
+    for mention in mentions:
+        if mention.block >= len(article.blocks):
+            continue
+        text = article.blocks[mention.block].text
+        before = text[max(0, mention.start - 8) : mention.end]
+        window = before[: len(before) - (mention.end - mention.start)]
+        span = text[mention.start : mention.end]
+        found = _GENDERED.search(window) or re.match(r"(?:(Mr|Sir|Lord)|(Mrs|Ms|Miss|Lady|Dame))\.?\s", span)
+        if found:
+            seen.setdefault(mention.entity_id, set()).add("he" if found.group(1) else "she")
+    return {e: next(iter(g)) for e, g in seen.items() if len(g) == 1}
 
 
 def _interrupted(masked: str, before: _Piece | None, piece: _Piece) -> bool:

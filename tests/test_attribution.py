@@ -214,6 +214,18 @@ CASES: dict[str, tuple[str, list[tuple[str, str | None, str | None]]]] = {
         "“The deal is good for both countries,” Microsoft said. “We will hire locally and train people,” he said.",
         [("The deal is", MS, "Microsoft"), ("We will hire", None, None)],
     ),
+    "pronoun-gender-contradicted": (
+        "Miki Tsusaka spoke first. Ms Tsusaka, President of Microsoft Japan, said: “We are honoured to contribute to"
+        " the country.”\n\n"
+        "“We will hire many more engineers next year,” he said.",
+        [("We are honoured", T, "Ms Tsusaka"), ("We will hire", None, None)],
+    ),
+    "pronoun-gender-agrees": (
+        "Miki Tsusaka spoke first. Ms Tsusaka, President of Microsoft Japan, said: “We are honoured to contribute to"
+        " the country.”\n\n"
+        "“We will hire many more engineers next year,” she said.",
+        [("We are honoured", T, "Ms Tsusaka"), ("We will hire", T, "Ms Tsusaka")],
+    ),
     "pronoun-it": (
         "“The deal is good for both countries,” Microsoft said in a statement. “We will hire locally and train people,”"
         " it added.",
