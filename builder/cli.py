@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import BuilderError, ContentError, Diagnostic
+from .errors import BuilderError, ContentError, Diagnostic, fatal_count, report_lines, summary_line
 from .load import check_id
 from .pipeline import check as run_check
 
@@ -19,17 +20,16 @@ def _root(project: str) -> Path:
     return Path(project).resolve()
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool) -> int:
-    for d in diagnostics:
-        click.echo(str(d))
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = sum(d.severity == "warning" for d in diagnostics)
-    fatal = errors + (warnings if strict else 0)
-    summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-    if strict and warnings:
-        summary += " (warnings are errors with --strict)"
-    click.echo(summary)
-    return 1 if fatal else 0
+VERBOSE_HELP = "Print every warning, not one line per class of warning."
+
+
+def _print_diagnostics(
+    diagnostics: list[Diagnostic], strict: bool, silenced: frozenset[str] = frozenset(), verbose: bool = False
+) -> int:
+    for line in report_lines(diagnostics, verbose=verbose, silenced=silenced):
+        click.echo(line)
+    click.echo(summary_line(diagnostics, silenced=silenced, strict=strict))
+    return 1 if fatal_count(diagnostics, silenced=silenced, strict=strict) else 0
 
 
 @click.group()
@@ -40,34 +40,41 @@ def main() -> None:
 
 @main.command()
 @click.option("--project", default=".", show_default=True, help=ROOT_HELP)
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(project: str, strict: bool) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (except classes silenced in kb.yml).")
+@click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
+def check(project: str, strict: bool, verbose: bool) -> None:
     """Validate content/ and print every problem as path:line:col."""
     root = _root(project)
     result = run_check(root / "content", root)
-    sys.exit(_print_diagnostics(result.diagnostics, strict))
+    sys.exit(_print_diagnostics(result.diagnostics, strict, result.silenced, verbose))
 
 
 @main.command()
 @click.option("--project", default=".", show_default=True, help=ROOT_HELP)
 @click.option("--site-dir", default=None, help="Where to put the site (default: site/ in the project).")
-@click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
-def build(project: str, site_dir: str | None, strict: bool) -> None:
+@click.option("--strict", is_flag=True, help="Treat content warnings as errors (except classes silenced in kb.yml).")
+@click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
+def build(project: str, site_dir: str | None, strict: bool, verbose: bool) -> None:
     """Check content, generate Markdown, render the site with MkDocs, swap it into site/."""
+    from .progress import Progress
     from .site import build_site
 
     root = _root(project)
     target = Path(site_dir).resolve() if site_dir else root / "site"
-    try:
-        log_lines = build_site(root, target, strict_content=strict)
-    except BuilderError as exc:
-        click.echo(f"{exc}", err=True)
+    failure: BuilderError | None = None
+    with Progress() as progress:
+        try:
+            log_lines = build_site(root, target, strict_content=strict, verbose=verbose)
+        except BuilderError as exc:
+            failure = exc
+    if failure is not None:
+        click.echo(f"{failure}", err=True)
         click.echo("kb: nothing was built; the previous site is unchanged", err=True)
         sys.exit(1)
     for line in log_lines:
-        if ": warning: " in line or ": note: " in line:
+        if ": warning: " in line or ": note: " in line or line.startswith("INFO: kb: checked "):
             click.echo(line.split(": ", 1)[1])
-    click.echo(f"kb: site built in {target} (open {target / 'index.html'})")
+    click.echo(f"kb: site built in {target} in {progress.elapsed:.1f} s (open {target / 'index.html'})")
 
 
 @main.command()
@@ -75,15 +82,18 @@ def build(project: str, site_dir: str | None, strict: bool) -> None:
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--full/--dirty", default=False, show_default=True,
               help="After an edit, rebuild every page (--full) or only pages whose Markdown changed (--dirty).")
-def serve(project: str, dev_addr: str, full: bool) -> None:
+@click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
+def serve(project: str, dev_addr: str, full: bool, verbose: bool) -> None:
     """Serve the site locally; rebuild and reload when content/ or templates/ change."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort
 
     root = _root(project)
     result = run_check(root / "content", root)
-    if _print_diagnostics(result.diagnostics, False):
+    if _print_diagnostics(result.diagnostics, False, result.silenced, verbose):
         sys.exit(1)
+    if verbose:
+        os.environ["KB_VERBOSE"] = "1"
     try:
         mkdocs_serve(
             config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,

@@ -152,6 +152,7 @@ def _load_vocabulary(path: Path, root: Path, diagnostics: list[Diagnostic]) -> V
             for k, v in spec.relation_types.items()
         },
         location=doc.at(),
+        silence=frozenset(spec.silence),
     )
 
 

@@ -79,6 +79,7 @@ class Vocabulary:
     entity_types: dict[str, EntityType]
     relation_types: dict[str, RelationType]
     location: Location
+    silence: frozenset[str] = frozenset()  # warning classes accepted on purpose
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+
+from .errors import WARNING_CODES
 
 from pydantic import (
     AfterValidator,
@@ -186,6 +188,12 @@ class VocabularySpec(Strict):
     description: LongText = ""
     entity_types: dict[Id, EntityTypeSpec] = Field(min_length=1)
     relation_types: dict[Id, RelationTypeSpec] = Field(default_factory=dict)
+    silence: list[Literal[tuple(WARNING_CODES)]] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Warning classes this project accepts on purpose: not printed, counted as "
+        "silenced, and not failing `kb check --strict`. One of: "
+        + "; ".join(f"{code} ({what})" for code, what in WARNING_CODES.items()) + ".",
+    )
 
 
 class FrontMatterSpec(Strict):
