@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
 import click
 
 from .errors import BuilderError, ContentError, Diagnostic, fatal_count, report_lines, summary_line
-from .load import check_id
 from .pipeline import check as run_check
 
 ROOT_HELP = "The project folder (holds mkdocs.yml and content/)."
@@ -105,42 +103,23 @@ def serve(project: str, dev_addr: str, full: bool, verbose: bool) -> None:
         sys.exit(1)
 
 
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 @main.command()
 @click.argument("entity_type")
 @click.argument("name")
 @click.option("--project", default=".", show_default=True, help=ROOT_HELP)
 def new(entity_type: str, name: str, project: str) -> None:
     """Create content/entities/<id>.yaml for a new entity, e.g. kb new person "Satya Nadella"."""
-    import yaml
-
     from .load import load_corpus
+    from .newentity import NewEntityError, write_entity
 
     root = _root(project)
     corpus, _ = load_corpus(root / "content", root)
     types = corpus.vocabulary.entity_types if corpus.vocabulary else {}
-    if types and entity_type not in types:
-        click.echo(f"kb: unknown entity type '{entity_type}'; expected one of: {', '.join(types)}", err=True)
+    try:
+        path = write_entity(root, entity_type, name, types)
+    except NewEntityError as exc:
+        click.echo(str(exc), err=True)
         sys.exit(1)
-    entity_id = slugify(name)
-    if not name.strip() or check_id(entity_id):
-        click.echo(f"kb: cannot make an id from the name '{name}'", err=True)
-        sys.exit(1)
-    path = root / "content" / "entities" / f"{entity_id}.yaml"
-    if path.exists():
-        click.echo(f"kb: {path.relative_to(root)} already exists; not overwriting it", err=True)
-        sys.exit(1)
-    body = yaml.safe_dump({"name": name.strip(), "type": entity_type}, allow_unicode=True, sort_keys=False)
-    text = (
-        "# yaml-language-server: $schema=../../schema/entity.schema.json\n"
-        + body
-        + "aliases: []\nsummary: \"\"\nrelations: []\n"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
     click.echo(str(path.relative_to(root)))
 
 
