@@ -125,6 +125,73 @@ def new(entity_type: str, name: str, project: str) -> None:
 
 @main.command()
 @click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1), help="Names and aliases listed.")
+@click.option("--write", "write_names", multiple=True, metavar="NAME",
+              help="Create the entity file for this suggested name (repeatable), with the aliases found.")
+@click.option("--type", "entity_type", default=None, help="The type for --write, when the guess is wrong or missing.")
+def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...], entity_type: str | None) -> None:
+    """Names the articles use that no entity covers, aliases entities lack, entities never mentioned."""
+    import json
+
+    from .errors import relative_path
+    from .newentity import NewEntityError, write_entity
+    from .progress import Progress
+    from .suggest import find_candidate, report_text, suggest as run_suggest
+
+    root = _root(project)
+    with Progress() as progress:
+        progress.step("kb: checking content")
+        result = run_check(root / "content", root)
+        if result.kb is None or result.linked is None or result.errors:
+            progress.__exit__(None, None, None)
+            _print_diagnostics(result.diagnostics, False, result.silenced)
+            click.echo("kb: fix the errors above first; suggestions need content that checks", err=True)
+            sys.exit(1)
+        progress.step("kb: reading articles", total=len(result.kb.articles))
+        found = run_suggest(result.kb, result.linked, on_article=progress.advance)
+    summary = (
+        f"kb: {len(found.entities)} names, {len(found.aliases)} aliases, {len(found.unmentioned)} unmentioned "
+        f"entities from {len(result.kb.articles)} articles and {len(result.kb.entities)} entities "
+        f"in {progress.elapsed:.1f} s"
+    )
+    if write_names:
+        types = result.kb.vocabulary.entity_types if result.kb.vocabulary else {}
+        failed = 0
+        for name in write_names:
+            cand = find_candidate(found, name)
+            if cand is None:
+                click.echo(f"kb: '{name}' is not among the suggestions; use kb new TYPE \"{name}\"", err=True)
+                failed += 1
+                continue
+            chosen = entity_type or cand.type
+            if not chosen:
+                click.echo(f"kb: no type guessed for '{cand.name}' ({cand.reason}); give one with --type", err=True)
+                failed += 1
+                continue
+            aliases = sorted(cand.aliases, key=lambda a: (-cand.aliases[a], a))
+            try:
+                path = write_entity(root, chosen, cand.name, types, aliases)
+            except NewEntityError as exc:
+                click.echo(str(exc), err=True)
+                failed += 1
+                continue
+            click.echo(f"{relative_path(path, root)}: {chosen} '{cand.name}'"
+                       + (f", aliases: {', '.join(aliases)}" if aliases else ""))
+        sys.exit(1 if failed else 0)
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        click.echo(summary, err=True)
+        return
+    paths = {e.id: e.location.path for e in result.kb.entities.values()}
+    for line in report_text(found, limit, paths):
+        click.echo(line)
+    click.echo("")
+    click.echo(summary)
+
+
+@main.command()
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if the committed schema files are out of date.")
 def schema(project: str, check_only: bool) -> None:
     """Write the JSON Schemas for entity files, kb.yml and front matter into schema/."""

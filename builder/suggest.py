@@ -25,7 +25,7 @@ from .validate import KnowledgeBase, common_words
 
 MIN_MENTIONS = 2  # a name written once is not recurring
 EXAMPLES = 2
-MAX_EXAMPLE = 200  # characters of an example sentence
+MAX_EXAMPLE = 140  # characters of an example sentence
 
 DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 MONTH_NAMES = set(MONTHS) | {"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
@@ -88,7 +88,8 @@ ORG_ENDINGS = {
     "Foundation": "organisation", "Committee": "organisation", "Institute": "organisation",
     "Federation": "organisation", "Union": "organisation", "Board": "organisation", "Authority": "organisation",
     "Research": "organisation", "Times": "organisation", "Post": "organisation", "News": "organisation",
-    "Club": "organisation", "United": "organisation", "Rovers": "organisation", "City": "organisation",
+    "Club": "organisation", "Service": "organisation", "Services": "organisation", "Office": "organisation",
+    "Ministry": "organisation", "Police": "organisation", "Army": "organisation", "Court": "organisation", "United": "organisation", "Rovers": "organisation", "City": "organisation",
     "Lab": "facility", "Laboratory": "facility", "Labs": "facility", "Centre": "facility", "Center": "facility",
     "Hub": "facility", "Store": "facility", "Airport": "facility", "Stadium": "facility", "Hospital": "facility",
     "Factory": "facility", "Plant": "facility", "Port": "facility", "Island": "place", "Zone": "place",
@@ -116,6 +117,9 @@ TYPE_WORDS = {  # what a guessed type may be called in a project's kb.yml
     "event": ("event",),
 }
 
+DATELINE = re.compile(
+    r"^[A-Z][A-Z.'\- ]+(?:/[A-Z][A-Za-z.'\- ]+)?,?(?: [A-Z][a-z]{2,8}\.? \d{1,2})?,?\s*(?:\([A-Za-z .]+\))?\s*[-–—]+\s"
+)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|&")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]*[A-Z][a-z]?$|^[A-Z]{2,}$")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -214,23 +218,31 @@ def suggest(kb: KnowledgeBase, linked: dict[str, LinkedArticle], on_article=None
                     seen_entities.add(m.entity_id)
                 continue
             covered = sorted((m.start, m.end, m.entity_id) for m in mentions_by_block.get(block.number, []))
+            dateline = DATELINE.match(block.text) if block.number <= 2 else None
+            if dateline:  # "TOKYO, March 3 (Reuters) -" is not a name
+                covered.insert(0, (0, dateline.end(), ""))
             for s_start, s_end in block.sentences:
                 sentence = block.text[s_start:s_end]
                 here = [(a - s_start, b - s_start, e) for a, b, e in covered if s_start <= a < s_end]
-                example = Example(article_id, block.anchor or "", _clip(sentence))
-                _acronyms(sentence, here, acronym_expansions, lowercase_acronyms, alias_hits, names_of, example)
+                anchor = block.anchor or ""
+                _acronyms(sentence, here, acronym_expansions, lowercase_acronyms, alias_hits, names_of,
+                          article_id, anchor)
                 for run in _runs(sentence, here):
                     before_entities = seen_entities | {e for a, _b, e in here if a < run.start}
+                    example = Example(article_id, anchor, _window(sentence, run.start, run.end))
                     found.append((" ".join(run.words), article_id, run, example, before_entities))
                 for _a, _b, e in here:
-                    seen_entities.add(e)
+                    if e:
+                        seen_entities.add(e)
         if on_article:
             on_article()
 
-    # Short forms of existing entities ("Nadella" after "Satya Nadella") become alias suggestions.
+    # Short forms of existing entities ("Nadella" after "Satya Nadella") and acronyms defined next
+    # to an entity's name ("Financial Services Agency (FSA)") become alias suggestions.
+    defined = {alias: entity_id for (entity_id, alias), hit in alias_hits.items()}
     rest = []
     for key, article_id, run, example, before in found:
-        owner = _short_form_of(run.words, before, names_of)
+        owner = names_of[defined[key]] if key in defined else _short_form_of(run.words, before, names_of)
         if owner:
             hit = alias_hits.setdefault(
                 (owner.id, key), AliasSuggestion(owner.id, owner.name, key, "a short form used after the full name")
@@ -290,9 +302,18 @@ def _count(hit: AliasSuggestion, article_id: str, example: Example) -> None:
         hit.examples.append(example)
 
 
-def _clip(sentence: str) -> str:
-    sentence = " ".join(sentence.split())
-    return sentence if len(sentence) <= MAX_EXAMPLE else sentence[: MAX_EXAMPLE - 1].rstrip() + "…"
+def _window(sentence: str, start: int, end: int) -> str:
+    """The sentence, or MAX_EXAMPLE characters of it around the name, on word boundaries."""
+    if len(sentence) <= MAX_EXAMPLE:
+        return " ".join(sentence.split())
+    room = max(0, MAX_EXAMPLE - (end - start)) // 2
+    a, b = max(0, start - room), min(len(sentence), end + room)
+    if a > 0:
+        a = sentence.find(" ", a) + 1 or a
+    if b < len(sentence):
+        b = sentence.rfind(" ", end, b) if sentence.rfind(" ", end, b) > 0 else b
+    text = " ".join(sentence[a:b].split())
+    return ("…" if a > 0 else "") + text + ("…" if b < len(sentence) else "")
 
 
 def _lowercase_vocabulary(kb: KnowledgeBase) -> Counter:
@@ -324,8 +345,8 @@ def _runs(sentence: str, covered: list[tuple[int, int, str]]) -> list[_Run]:
     first_word = next((k for k, t in enumerate(tokens) if True), None)
     while i < len(tokens):
         a, b, w = tokens[i]
-        if blocked[i] or not _capitalised(w):
-            i += 1
+        if blocked[i] or not _capitalised(w) or sentence[b:b + 1] == "$":
+            i += 1  # not a name, or a currency ("US$2.9bn", "A$5 billion")
             continue
         j = i
         words = [w]
@@ -411,11 +432,19 @@ def _clean(words: list[str], start: int, end: int, sentence: str, first: bool) -
     sentence_start = first and sentence[:start].strip(" “\"‘'(") == ""
     if sentence_start and (bare[0] in SENTENCE_OPENERS or bare[0].lower() in common_words()):
         words, bare = words[1:], bare[1:]
-    while bare and len(bare) > 1 and (bare[0] in TITLES or _demonym(bare[0])):
-        title.append(bare[0])
+    # "Japanese Prime Minister Fumio Kishida", "League President George Miller": the title goes,
+    # the person stays; "President of Microsoft Japan": a role at an organisation.
+    cut = max((i for i, w in enumerate(bare[:-1]) if w in TITLES), default=-1)
+    if cut >= 0:
+        rest = bare[cut + 1:]
+        if rest[0] in CONNECTORS:
+            title += bare[: cut + 1] + [rest[0]]
+            words, bare = words[cut + 1:], rest
+        elif len(rest) == 1 or _personal(rest):
+            title += bare[: cut + 1]
+            words, bare = words[cut + 1:], rest
+    while len(bare) > 1 and _demonym(bare[0]):
         words, bare = words[1:], bare[1:]
-    if title and bare and bare[0] in CONNECTORS:
-        title.append(bare[0])  # "President of Microsoft Japan": the role of a person at an organisation
     while bare and (bare[-1] in DAYS or bare[-1] in MONTH_NAMES):
         words, bare = words[:-1], bare[:-1]
     while bare and (bare[0] in DAYS or bare[0] in MONTH_NAMES or bare[0] in CONNECTORS):
@@ -520,7 +549,7 @@ def _project_type(kind: str, types: dict) -> str:
     return ""
 
 
-def _acronyms(sentence, covered, expansions, lowercase, alias_hits, entities, example) -> None:
+def _acronyms(sentence, covered, expansions, lowercase, alias_hits, entities, article_id, anchor) -> None:
     """'Generative AI Accelerator Challenge (GENIAC)': an acronym and its expansion."""
     for m in re.finditer(r"\(([A-Z][A-Za-z&]*[A-Z]s?)\)", sentence):
         acronym = m.group(1)
@@ -531,7 +560,7 @@ def _acronyms(sentence, covered, expansions, lowercase, alias_hits, entities, ex
             hit = alias_hits.setdefault(
                 (owner, acronym), AliasSuggestion(owner, entity.name, acronym, "an acronym defined next to the full name")
             )
-            _count(hit, example.article_id, example)
+            _count(hit, article_id, Example(article_id, anchor, _window(sentence, m.start(), m.end())))
             continue
         words = re.findall(r"[A-Za-z][\w\-]*|&", before)[-8:]
         expansion = _expansion(words, acronym)
@@ -566,8 +595,10 @@ def _subsequence(needle: str, haystack: str) -> bool:
 
 
 def _short_form_of(words: list[str], before: set[str], entities: dict) -> object | None:
-    """The entity mentioned earlier in the article whose name begins or ends with these words."""
-    if len(words) > 2:
+    """The entity mentioned earlier in the article whose name this is a short form of:
+    a person's surname ('Nadella' after 'Satya Nadella'), or the first word(s) of a company's
+    name ('Infineon' after 'Infineon Technologies')."""
+    if len(words) > 2 or any(_demonym(w) or w in TITLES or w in SENTENCE_OPENERS for w in words):
         return None
     for entity_id in sorted(before):
         entity = entities.get(entity_id)
@@ -577,16 +608,11 @@ def _short_form_of(words: list[str], before: set[str], entities: dict) -> object
             parts = name.split()
             if len(parts) <= len(words):
                 continue
-            if entity.type == "person" or _looks_personal(parts):
-                if parts[-len(words):] == words:
-                    return entity
-            elif parts[: len(words)] == words and words[0] not in TITLES:
+            if (entity.type == "person" or _personal(parts)) and parts[-len(words):] == words:
+                return entity
+            if parts[-1].rstrip(".") in COMPANY_ENDINGS and parts[: len(words)] == words:
                 return entity
     return None
-
-
-def _looks_personal(parts: list[str]) -> bool:
-    return False
 
 
 def _fold_acronyms(candidates: dict[str, Candidate], expansions: dict[str, str]) -> None:
@@ -709,3 +735,59 @@ def entity_types_for_write(suggestions: Suggestions) -> dict[str, Candidate]:
     for cand in suggestions.entities:
         out.setdefault(cand.name.lower(), cand)
     return out
+
+
+def report_text(suggestions: Suggestions, limit: int, entity_paths: dict[str, str]) -> list[str]:
+    """The report as plain-text tables, the same on a terminal and in a log."""
+    out = []
+    shown = suggestions.entities[:limit]
+    out.append(
+        f"Names no entity covers: {len(suggestions.entities)}"
+        + (f", the first {len(shown)} shown (--limit)" if len(shown) < len(suggestions.entities) else "")
+        + ", by how many articles would gain a link"
+    )
+    if shown:
+        rows = [("#", "name", "type", "articles", "mentions", "aliases", "why")]
+        for i, c in enumerate(shown, 1):
+            rows.append((str(i), c.name, c.type or "?", str(len(c.articles)), str(c.mentions),
+                         ", ".join(sorted(c.aliases)) or "-", c.reason))
+        examples = [[f"{e.article_id}#{e.anchor}: {e.sentence}" for e in c.examples] for c in shown]
+        out += _table(rows, right={0, 3, 4}, notes=[[]] + examples)
+    out.append("")
+    out.append(f"Aliases the entities lack: {len(suggestions.aliases)}")
+    if suggestions.aliases:
+        rows = [("entity", "alias", "articles", "mentions", "why")]
+        for a in suggestions.aliases[:limit]:
+            rows.append((a.entity_id, a.alias, str(len(a.articles)), str(a.mentions), a.reason))
+        notes = [[]] + [[f"{e.article_id}#{e.anchor}: {e.sentence}" for e in a.examples] for a in suggestions.aliases[:limit]]
+        out += _table(rows, right={2, 3}, notes=notes)
+    out.append("")
+    out.append(f"Entities no article mentions: {len(suggestions.unmentioned)}")
+    for entity_id, name in suggestions.unmentioned:
+        out.append(f"  {entity_paths.get(entity_id, entity_id)}: {name}")
+    return out
+
+
+def _table(rows: list[tuple[str, ...]], right: set[int], notes: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for row, row_notes in zip(rows, notes):
+        cells = [
+            (cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])) if i < len(row) - 1 else cell
+            for i, cell in enumerate(row)
+        ]
+        out.append("  " + "  ".join(cells).rstrip())
+        out += [f"      {note}" for note in row_notes]
+    return out
+
+
+def find_candidate(suggestions: Suggestions, name: str) -> Candidate | None:
+    """The suggested name written as `name` (any case), or the one that has it as an alias."""
+    wanted = name.strip().lower()
+    for cand in suggestions.entities:
+        if cand.name.lower() == wanted:
+            return cand
+    for cand in suggestions.entities:
+        if wanted in (a.lower() for a in cand.aliases):
+            return cand
+    return None
