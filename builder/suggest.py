@@ -307,7 +307,9 @@ def _window(sentence: str, start: int, end: int) -> str:
     if len(sentence) <= MAX_EXAMPLE:
         return " ".join(sentence.split())
     room = max(0, MAX_EXAMPLE - (end - start)) // 2
-    a, b = max(0, start - room), min(len(sentence), end + room)
+    a = max(0, start - room)
+    b = min(len(sentence), a + MAX_EXAMPLE)
+    a = max(0, b - MAX_EXAMPLE)  # room unused on one side goes to the other
     if a > 0:
         a = sentence.find(" ", a) + 1 or a
     if b < len(sentence):
