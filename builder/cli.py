@@ -192,6 +192,50 @@ def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...
 
 @main.command()
 @click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml", "jsonld"]), default="json",
+              show_default=True, help="JSON (schema/export.schema.json), CSV tables, GraphML (Gephi) or JSON-LD.")
+@click.option("--out", default=None,
+              help="The file to write (a folder for csv); by default the standard output (csv needs --out).")
+def export(project: str, fmt: str, out: str | None) -> None:
+    """Export the knowledge graph: entities, aliases, relations, mentions, quotes, facts and citations."""
+    from .assemble import assemble
+    from .export import to_csv, to_graphml, to_json, to_jsonld
+
+    root = _root(project)
+    result = run_check(root / "content", root)
+    if result.kb is None or result.linked is None or result.errors:
+        _print_diagnostics(result.diagnostics, False, result.silenced)
+        click.echo("kb: nothing was exported; fix the errors above first", err=True)
+        sys.exit(1)
+    graph = assemble(result.kb, result.linked)
+    if fmt == "csv":
+        if not out:
+            click.echo("kb: --format csv writes a folder of tables; give it with --out FOLDER", err=True)
+            sys.exit(2)
+        folder = Path(out)
+        if folder.exists() and not folder.is_dir():
+            click.echo(f"kb: {out} is a file; --format csv needs a folder", err=True)
+            sys.exit(1)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in to_csv(graph).items():
+            (folder / name).write_text(text, encoding="utf-8")
+            click.echo(str(folder / name))
+        return
+    text = {"json": to_json, "graphml": to_graphml, "jsonld": to_jsonld}[fmt](graph)
+    if not out or out == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(out)
+    if target.is_dir():
+        click.echo(f"kb: {out} is a folder; give a file name", err=True)
+        sys.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(str(target))
+
+
+@main.command()
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if the committed schema files are out of date.")
 def schema(project: str, check_only: bool) -> None:
     """Write the JSON Schemas for entity files, kb.yml and front matter into schema/."""

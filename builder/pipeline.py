@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .assemble import Graph, assemble
 from .cache import BuildCache, read_cache, write_cache
+from .export import SITE_EXPORT, to_json
 from .errors import ContentError, Diagnostic, fatal_count
 from .link import LinkedArticle, link
 from .load import load_corpus
@@ -112,6 +113,7 @@ def build_docs(
         pages, page_cache = render_site(graph, templates_dir or DEFAULT_TEMPLATES, previous.pages)
         files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
+        files[SITE_EXPORT] = to_json(graph)  # the graph as data, linked from the home page
     with _timed(timings, "write"):
         report = write_outputs(docs_dir, files)
         result.cache.pages = page_cache

@@ -217,8 +217,10 @@ SCHEMAS = {
 
 def json_schemas() -> dict[str, str]:
     """Each schema file's name and its JSON text, as `kb schema` writes them."""
+    from .export import ExportSpec  # the output of `kb export`, documented alongside the inputs
+
     out = {}
-    for name, model in SCHEMAS.items():
+    for name, model in {**SCHEMAS, "export.schema.json": ExportSpec}.items():
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         out[name] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
