@@ -344,13 +344,12 @@ def _runs(sentence: str, covered: list[tuple[int, int, str]]) -> list[_Run]:
         blocked[i] = any(ca < b and a < cb for ca, cb, _e in covered)
     out = []
     i = 0
-    first_word = next((k for k, t in enumerate(tokens) if True), None)
     while i < len(tokens):
         a, b, w = tokens[i]
         if blocked[i] or not _capitalised(w) or sentence[b:b + 1] == "$":
             i += 1  # not a name, or a currency ("US$2.9bn", "A$5 billion")
             continue
-        j = i
+        i_start, j = i, i
         words = [w]
         ends_possessive = _POSSESSIVE.search(w) and not w.isupper()
         while not ends_possessive and j + 1 < len(tokens):
@@ -382,7 +381,7 @@ def _runs(sentence: str, covered: list[tuple[int, int, str]]) -> list[_Run]:
         i = j + 1
         words = [_POSSESSIVE.sub("", x) if (k == len(words) - 1 and not x.isupper()) else x
                  for k, x in enumerate(words)]
-        run = _clean(words, start, end, sentence, first=(a == tokens[first_word][0]))
+        run = _clean(words, start, end, sentence, first=(i_start == 0))
         if run:
             out.append(run)
     return out
@@ -545,9 +544,7 @@ def _project_type(kind: str, types: dict) -> str:
             if word in (type_id.lower(), spec.label.lower()):
                 return type_id
     if kind == "facility":
-        return _project_type("place", types)
-    if kind == "programme":
-        return _project_type("organisation", types) if False else ""
+        return _project_type("place", types)  # a project without facilities files them as places
     return ""
 
 
@@ -632,9 +629,8 @@ def _fold_acronyms(candidates: dict[str, Candidate], expansions: dict[str, str])
         if not target or target == acronym:
             continue
         full = candidates.setdefault(target, Candidate(target))
-        if acronym in expansions:
+        if acronym in expansions and full.mentions == 0:
             full.mentions += 1  # the expansion itself, written before the brackets
-            full.evidence[("organisation", "defined as an acronym") if not full.evidence else next(iter(full.evidence))] += 0
         _merge(full, cand, acronym)
         del candidates[acronym]
     for acronym, target in expansions.items():  # an expansion whose acronym never recurs is still named
@@ -729,14 +725,6 @@ def _is_name(cand: Candidate, lower_words: Counter, common: frozenset[str]) -> b
 def _unmentioned(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> list[tuple[str, str]]:
     mentioned = {m.entity_id for la in linked.values() for m in la.mentions}
     return [(e.id, e.name) for e in sorted(kb.entities.values(), key=lambda e: e.id) if e.id not in mentioned]
-
-
-def entity_types_for_write(suggestions: Suggestions) -> dict[str, Candidate]:
-    """Suggested names by their lower-case name and by each alias, for `kb suggest --write`."""
-    out: dict[str, Candidate] = {}
-    for cand in suggestions.entities:
-        out.setdefault(cand.name.lower(), cand)
-    return out
 
 
 def report_text(suggestions: Suggestions, limit: int, entity_paths: dict[str, str]) -> list[str]:

@@ -100,7 +100,7 @@ Names no entity covers: 8, by how many articles would gain a link
   1  Hanna Lindqvist                person               2         4  Lindqvist  is said to speak ('said', 'told')
       nordal-expands-in-korea#p1: SEOUL, March 4 (Reuters) - Hanna Lindqvist, chief executive of Nordal Bank Corp, met regulators on Wednesday, a spokesman for the Financial…
       nordal-profit-rises#p2: Chief Executive Hanna Lindqvist said the Stockholm lender would open a branch in Osaka in June.
-  2  Financial Supervisory Service  organisation         1         5  FSS        ends in 'Service'
+  2  Financial Supervisory Service  organisation         1         4  FSS        ends in 'Service'
       nordal-expands-in-korea#p2: Mr Park, an official at the Financial Supervisory Service, declined to comment.
   3  Eastbridge Rovers              organisation         1         3  -          ends in 'Rovers'
       eastbridge-beat-kelham#p1: LONDON, March 7 (Reuters) - Eastbridge Rovers beat Kelham United 2-1 on Saturday, with Tom Okafor scoring twice for the visitors.
