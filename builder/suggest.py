@@ -96,7 +96,11 @@ ORG_ENDINGS = {
     "Forum": "event", "Summit": "event", "Conference": "event", "Tour": "event", "Games": "event",
     "Olympics": "event", "Cup": "event", "Election": "event", "Championship": "event", "Open": "event",
     "Challenge": "programme", "Programme": "programme", "Program": "programme", "Strategy": "programme",
-    "Initiative": "programme", "Act": "programme", "Plan": "programme", "Fund": "programme",
+    "Initiative": "programme", "Act": "programme", "Plan": "programme", "Fund": "organisation",
+    "Street": "place", "Avenue": "place", "Road": "place", "Square": "place", "River": "place", "Sea": "place",
+    "Ocean": "place", "Islands": "place", "Valley": "place", "Mountains": "place", "Bay": "place",
+    "House": "facility", "Palace": "facility", "Hall": "facility", "Church": "facility", "Bridge": "facility",
+    "Province": "place", "State": "place", "County": "place", "Gulf": "place", "Strait": "place",
 }
 ORG_STARTS = {
     "Ministry": "organisation", "Department": "organisation", "University": "organisation",
@@ -120,7 +124,7 @@ TYPE_WORDS = {  # what a guessed type may be called in a project's kb.yml
 DATELINE = re.compile(
     r"^[A-Z][A-Z.'\- ]+(?:/[A-Z][A-Za-z.'\- ]+)?,?(?: [A-Z][a-z]{2,8}\.? \d{1,2})?,?\s*(?:\([A-Za-z .]+\))?\s*[-–—]+\s"
 )
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|&")
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9][A-Za-z0-9'’\-]*|&")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]*[A-Z][a-z]?$|^[A-Z]{2,}$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
@@ -436,7 +440,12 @@ def _clean(words: list[str], start: int, end: int, sentence: str, first: bool) -
     # "Japanese Prime Minister Fumio Kishida", "League President George Miller": the title goes,
     # the person stays; "President of Microsoft Japan": a role at an organisation.
     cut = max((i for i, w in enumerate(bare[:-1]) if w in TITLES), default=-1)
-    if cut >= 0:
+    size = 3 if len(bare) >= 3 and re.fullmatch(r"[A-Z]", bare[-2]) else 2  # "George W. Bush"
+    if cut >= 0 and len(bare) - size > cut + 1 and _personal(bare[-size:]):
+        # "Chancellor of the Exchequer Nigel Lawson": a title, more words, then a person's name
+        title += bare[: cut + 1]
+        words, bare = words[-size:], bare[-size:]
+    elif cut >= 0:
         rest = bare[cut + 1:]
         if rest[0] in CONNECTORS:
             title += bare[: cut + 1] + [rest[0]]
@@ -454,7 +463,9 @@ def _clean(words: list[str], start: int, end: int, sentence: str, first: bool) -
         words, bare = words[:-1], bare[:-1]
     if not bare or bare[-1] in ROLE_ENDINGS or all(w in TITLES for w in bare):
         return None  # a role ("Chief Technology Officer"), not a name
-    name = " ".join(words).rstrip(",.")
+    name = " ".join(words).rstrip(",")
+    if name.endswith(".") and not re.search(r"(?:\b[A-Z]\.)+$", name):
+        name = name[:-1]  # a full stop, not the end of "U.S." or an initial
     offset = sentence.find(name, start)
     offset = start if offset < 0 else offset
     stop = offset + len(name)
@@ -496,7 +507,8 @@ def _evidence(run: _Run) -> list[tuple[str, str]]:
     for w in words[1:-1]:
         if w in ("University", "Ministry", "Institute", "Bank", "Department"):
             out.append(("organisation", f"contains '{w}'"))
-    if SAID.search(run.after) or SAID_BEFORE.search(run.before):
+    if (SAID.search(run.after) or SAID_BEFORE.search(run.before)) and _personal(words):
+        # countries, companies and agencies "say" things too: only a name shaped like a person's counts
         out.append(("person", "is said to speak ('said', 'told')"))
     last = run.before.rstrip().rsplit(" ", 1)[-1].lower() if run.before.strip() else ""
     if last in PLACE_BEFORE:
@@ -650,6 +662,11 @@ def _fold_short_forms(candidates: dict[str, Candidate]) -> None:
     person's surname or the first word(s) of a company's name.
     """
     longer = sorted((c for c in candidates.values() if len(c.name.split()) >= 2), key=lambda c: (-c.mentions, c.name))
+    surnames: Counter = Counter()  # how many people's names end in these words
+    for c in longer:
+        parts = c.name.split()
+        if _personal(parts):
+            surnames.update({tuple(parts[-1:]), tuple(parts[-2:])})
     for name in sorted(candidates, key=lambda n: len(n.split())):
         cand = candidates.get(name)
         parts = name.split()
@@ -659,7 +676,12 @@ def _fold_short_forms(candidates: dict[str, Candidate]) -> None:
             full_parts = full.name.split()
             if full is cand or len(full_parts) <= len(parts):
                 continue
-            if not cand.articles <= full.articles and not (len(parts) >= 2 and parts[-1] in ORG_ENDINGS):
+            shared = len(cand.articles & full.articles)
+            personal = _personal(full_parts) and full_parts[-len(parts):] == parts
+            if personal and surnames[tuple(parts)] > 1:
+                break  # "Baker": James Baker or Howard Baker? Not an alias of either
+            if not (cand.articles <= full.articles or (personal and 2 * shared >= len(cand.articles))
+                    or (len(parts) >= 2 and parts[-1] in ORG_ENDINGS)):
                 continue
             if _personal(full_parts) and full_parts[-len(parts):] == parts:
                 _merge(full, cand, name)
@@ -709,9 +731,13 @@ def _is_name(cand: Candidate, lower_words: Counter, common: frozenset[str]) -> b
         return False
     if all(w in DAYS or w in MONTH_NAMES for w in significant):
         return False
+    if _demonym(significant[-1]) or _demonym(significant[-1][:-1]):
+        return False  # "West German", "Americans": adjectives and peoples
+    if re.search(r"['’](m|ll|re|ve|d|t)$", significant[0]):
+        return False  # "I'm", "We're"
     if len(significant) == 1:
         w = significant[0]
-        if _demonym(w) or w in TITLES or w in SENTENCE_OPENERS:
+        if w in TITLES or w in SENTENCE_OPENERS or w in ORG_ENDINGS or w in COMPANY_ENDINGS:
             return False
         if not _ACRONYM.match(w) and (_ordinary(w, lower_words) or (w.lower() in common and not cand.mid_sentence)):
             return False

@@ -97,7 +97,7 @@ def test_report_on_newswire_texts(tmp_path: Path):
     assert "\n".join(lines) == """\
 Names no entity covers: 8, by how many articles would gain a link
   #  name                           type          articles  mentions  aliases    why
-  1  Hanna Lindqvist                person               2         4  Lindqvist  is said to speak ('said', 'told')
+  1  Hanna Lindqvist                person               2         4  Lindqvist  its last word 'Lindqvist' is used alone, as a surname is
       nordal-expands-in-korea#p1: SEOUL, March 4 (Reuters) - Hanna Lindqvist, chief executive of Nordal Bank Corp, met regulators on Wednesday, a spokesman for the Financial…
       nordal-profit-rises#p2: Chief Executive Hanna Lindqvist said the Stockholm lender would open a branch in Osaka in June.
   2  Financial Supervisory Service  organisation         1         4  FSS        ends in 'Service'
