@@ -140,16 +140,17 @@ def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...
     from .suggest import find_candidate, report_text, suggest as run_suggest
 
     root = _root(project)
+    found = None
     with Progress() as progress:
         progress.step("kb: checking content")
         result = run_check(root / "content", root)
-        if result.kb is None or result.linked is None or result.errors:
-            progress.__exit__(None, None, None)
-            _print_diagnostics(result.diagnostics, False, result.silenced)
-            click.echo("kb: fix the errors above first; suggestions need content that checks", err=True)
-            sys.exit(1)
-        progress.step("kb: reading articles", total=len(result.kb.articles))
-        found = run_suggest(result.kb, result.linked, on_article=progress.advance)
+        if result.kb is not None and result.linked is not None and not result.errors:
+            progress.step("kb: reading articles", total=len(result.kb.articles))
+            found = run_suggest(result.kb, result.linked, on_article=progress.advance)
+    if found is None:
+        _print_diagnostics(result.diagnostics, False, result.silenced)
+        click.echo("kb: fix the errors above first; suggestions need content that checks", err=True)
+        sys.exit(1)
     summary = (
         f"kb: {len(found.entities)} names, {len(found.aliases)} aliases, {len(found.unmentioned)} unmentioned "
         f"entities from {len(result.kb.articles)} articles and {len(result.kb.entities)} entities "

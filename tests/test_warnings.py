@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
+from builder.errors import WARNING_CODES
 
-from .conftest import run_kb
+from .conftest import ROOT, run_kb
 
 NAMES = ["Alpha Corp", "Beta Corp", "Gamma Corp", "Delta Corp", "Epsilon Corp"]
 
@@ -123,3 +124,9 @@ def test_build_groups_warnings_and_prints_a_summary_line(noisy: Path):
     assert "\x1b" not in result.stdout + result.stderr  # no progress display outside a terminal
     verbose = run_kb("build", "--project", str(noisy), "--verbose", env={"CI": "1"})
     assert sum("[unmentioned-entity]" in line for line in verbose.stdout.splitlines()) == 5
+
+
+def test_every_warning_class_is_documented():
+    docs = (ROOT / "docs" / "CONTENT.md").read_text()
+    for code, what in WARNING_CODES.items():
+        assert f"| `{code}` | {what} |" in docs.replace("`date`", "'date'")
