@@ -157,7 +157,7 @@ class Article:
     id: str
     title: str
     publisher: str
-    date: PartialDate
+    date: PartialDate | None  # None: the date is not known (`date: unknown` or no date)
     author: str | None
     url: str | None
     body: str

@@ -51,8 +51,16 @@ def type_path(type_id: str) -> str:
     return f"types/{type_id}.md"
 
 
-def archive_key(date_text: str) -> str:
-    return date_text[:7]
+UNDATED = "undated"  # the archive group of articles whose date is not known; listed last
+
+
+def archive_key(date_text: str | None) -> str:
+    return date_text[:7] if date_text else UNDATED
+
+
+def display_date(date: PartialDate | None) -> str:
+    """How a page shows an article's date: at its precision, or "date unknown"; never invented."""
+    return "date unknown" if date is None else date.display()
 
 
 def archive_path(key: str) -> str:
@@ -120,7 +128,7 @@ class Renderer:
             kb=self.kb,
             graph=graph,
         )
-        self.env.filters["date"] = lambda d: "" if d is None else d.display()
+        self.env.filters["date"] = display_date
         self.env.filters["month_title"] = lambda key: PartialDate(key).display()
         self.env.filters["plural"] = lambda n, one, many: one if n == 1 else many
         self.page = ""
@@ -250,7 +258,7 @@ def _article_fingerprint(graph: Graph, view, templates: str) -> str:
     quotes = [(q.text, q.speaker, q.speaker and graph.kb.entities[q.speaker].name,
                [(s.article_id, s.anchor, s.text, s.speaker) for s in q.sources]) for q in view.quotes]
     types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
-    return digest(templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text,
+    return digest(templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text if a.date else "",
                   repr(sorted(view.linked.spans.items())), repr(sorted(names.items())), repr(similar),
                   repr(quotes), repr(types), repr(list(view.entities_by_type.items())))
 
@@ -301,7 +309,7 @@ def render_site(
                                        type_path=type_path)
     archive: dict[str, list] = {}
     for article in graph.articles_newest_first():
-        archive.setdefault(archive_key(article.date.text), []).append(article)
+        archive.setdefault(archive_key(article.date.text if article.date else None), []).append(article)
     for key, articles in archive.items():
         page = archive_path(key)
         pages[page] = r.render("archive.md.j2", page, f"Articles: {_archive_title(key)}", key=key,
@@ -326,7 +334,7 @@ def render_site(
 
 
 def _archive_title(key: str) -> str:
-    return PartialDate(key).display()
+    return "Undated" if key == UNDATED else PartialDate(key).display()
 
 
 def alias_slug(name: str) -> str:

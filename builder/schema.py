@@ -196,6 +196,31 @@ class VocabularySpec(Strict):
     )
 
 
+def _unknown_date(value: Any) -> Any:
+    """`date: unknown` (or an empty `date:`) says honestly that the article's date is not known."""
+    if isinstance(value, str) and value.strip().lower() == "unknown":
+        return None
+    return value
+
+
+ArticleDate = Annotated[
+    DateText | None,
+    BeforeValidator(_unknown_date),
+    WithJsonSchema(
+        {
+            "description": "A date at its precision: YYYY, YYYY-MM or YYYY-MM-DD; 'unknown' (or no date) when the "
+            "article's date is not known.",
+            "anyOf": [
+                {"type": "string", "pattern": DATE_PATTERN},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"const": "unknown"},
+                {"type": "null"},
+            ],
+        }
+    ),
+]
+
+
 class FrontMatterSpec(Strict):
     """The YAML front matter of content/articles/<id>.md."""
 
@@ -203,7 +228,7 @@ class FrontMatterSpec(Strict):
 
     title: Text
     publisher: Text
-    date: DateText
+    date: ArticleDate = None
     author: Text | None = None
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)] | None = None
 
