@@ -166,3 +166,14 @@ def test_the_built_site_serves_the_json_linked_from_home(shipped_site: Path, tmp
     home = BeautifulSoup((shipped_site / "index.html").read_text(), "html.parser")
     assert [a.get_text() for a in home.select('a[href="export/kb.json"]')] == ["Download the data"]
     assert served == json.loads(export(copy_project(ROOT / "content", tmp_path / "kb")))
+
+
+def test_an_article_without_a_date_exports_null_and_no_date_published(project: Path):
+    article = project / "content" / "articles" / "eastbridge-beat-kelham.md"
+    article.write_text(article.read_text().replace("date: 2026-03-07\n", ""))
+    data = json.loads(export(project))
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    assert {a["id"]: a["date"] for a in data["articles"]}["eastbridge-beat-kelham"] is None
+    by_id = {n["@id"]: n for n in json.loads(export(project, "--format", "jsonld"))["@graph"]}
+    assert "datePublished" not in by_id["#article/eastbridge-beat-kelham"]
+    assert by_id["#article/nordal-profit-rises"]["datePublished"] == "2026-03-03"
