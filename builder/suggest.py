@@ -88,6 +88,16 @@ ORG_ENDINGS = {
     "Foundation": "organisation", "Committee": "organisation", "Institute": "organisation",
     "Federation": "organisation", "Union": "organisation", "Board": "organisation", "Authority": "organisation",
     "Research": "organisation", "Times": "organisation", "Post": "organisation", "News": "organisation",
+    "Semiconductor": "organisation", "Semiconductors": "organisation", "Energy": "organisation",
+    "Pharma": "organisation", "Pharmaceuticals": "organisation", "Capital": "organisation",
+    "Logistics": "organisation", "Networks": "organisation", "Telecom": "organisation",
+    "Industries": "organisation", "Electric": "organisation", "Foods": "organisation", "Media": "organisation",
+    "Robotics": "organisation", "Software": "organisation", "Solutions": "organisation", "Ventures": "organisation",
+    "Investments": "organisation", "Insurance": "organisation", "Securities": "organisation",
+    "Steel": "organisation", "Mining": "organisation", "Chemicals": "organisation", "Shipping": "organisation",
+    "Healthcare": "organisation", "Biotech": "organisation", "Therapeutics": "organisation",
+    "Electronics": "organisation", "Automotive": "organisation", "Aerospace": "organisation",
+    "Dynamics": "organisation", "Analytics": "organisation", "Petroleum": "organisation", "Airline": "organisation",
     "Club": "organisation", "Service": "organisation", "Services": "organisation", "Office": "organisation",
     "Ministry": "organisation", "Police": "organisation", "Army": "organisation", "Court": "organisation", "United": "organisation", "Rovers": "organisation", "City": "organisation",
     "Lab": "facility", "Laboratory": "facility", "Labs": "facility", "Centre": "facility", "Center": "facility",
@@ -99,6 +109,8 @@ ORG_ENDINGS = {
     "Initiative": "programme", "Act": "programme", "Plan": "programme", "Fund": "organisation",
     "Street": "place", "Avenue": "place", "Road": "place", "Square": "place", "River": "place", "Sea": "place",
     "Ocean": "place", "Islands": "place", "Valley": "place", "Mountains": "place", "Bay": "place",
+    "Farm": "facility", "Station": "facility", "Mine": "facility", "Terminal": "facility", "Park": "facility",
+    "Campus": "facility", "Refinery": "facility", "Dam": "facility", "Pipeline": "facility", "Mill": "facility",
     "House": "facility", "Palace": "facility", "Hall": "facility", "Church": "facility", "Bridge": "facility",
     "Province": "place", "State": "place", "County": "place", "Gulf": "place", "Strait": "place",
 }
@@ -124,7 +136,13 @@ TYPE_WORDS = {  # what a guessed type may be called in a project's kb.yml
 DATELINE = re.compile(
     r"^[A-Z][A-Z.'\- ]+(?:/[A-Z][A-Za-z.'\- ]+)?,?(?: [A-Z][a-z]{2,8}\.? \d{1,2})?,?\s*(?:\([A-Za-z .]+\))?\s*[-–—]+\s"
 )
-_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9][A-Za-z0-9'’\-]*|&")
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]+&[A-Z]+|[A-Za-z0-9][A-Za-z0-9'’\-]*|&")
+# Acronyms of ordinary English (a concept, a job, a quarter), not names of anything.
+COMMON_ACRONYMS = {
+    "AI", "R&D", "M&A", "IPO", "IPOs", "GDP", "GNP", "CEO", "CFO", "COO", "CTO", "IT", "PR", "HR", "TV", "PC",
+    "GPU", "CPU", "API", "ETF", "VAT", "LNG", "EV", "EVs", "5G", "IoT", "ESG", "PhD", "Q1", "Q2", "Q3", "Q4",
+    "OK", "AM", "PM", "FY", "DNA", "SUV", "SUVs", "LED", "CO2", "UFO", "ATM", "PIN", "VIP", "FAQ", "DIY",
+}
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]*[A-Z][a-z]?$|^[A-Z]{2,}$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
@@ -371,7 +389,8 @@ def _runs(sentence: str, covered: list[tuple[int, int, str]]) -> list[_Run]:
                 words[-1] += ","
                 j += 1
                 words.append(nxt)
-            elif gap == ". " and len(tokens[j][2]) == 1 and tokens[j][2].isupper() and _capitalised(nxt):
+            elif (gap == ". " and len(tokens[j][2]) == 1 and tokens[j][2].isupper() and _capitalised(nxt)
+                  and nxt not in SENTENCE_OPENERS):
                 words[-1] += "."  # an initial: "George W. Bush"
                 j += 1
                 words.append(nxt)
@@ -435,8 +454,13 @@ def _clean(words: list[str], start: int, end: int, sentence: str, first: bool) -
     if re.search(r"\b(Photo|Photograph|Picture|Image)s?:\s*$", sentence[:start]):
         title = ["Photo:"]
     sentence_start = first and sentence[:start].strip(" “\"‘'(") == ""
+    stop = re.search(r"(\S+)[.!?…][\"'”’)]*\s+[“\"‘'(]?$", sentence[:start])
+    if stop and stop.group(1).rstrip(".") not in TITLES:
+        sentence_start = True  # after a full stop the sentence splitter kept ("R&D. Regulators")
     if sentence_start and (bare[0] in SENTENCE_OPENERS or bare[0].lower() in common_words()):
         words, bare = words[1:], bare[1:]
+    elif sentence_start and len(bare) > 2 and bare[1] in ("on", "for", "of", "in") and bare[0] not in ORG_STARTS:
+        words, bare = words[2:], bare[2:]  # "Spending on R&D", "Demand for AI": a sentence, not a name
     # "Japanese Prime Minister Fumio Kishida", "League President George Miller": the title goes,
     # the person stays; "President of Microsoft Japan": a role at an organisation.
     cut = max((i for i, w in enumerate(bare[:-1]) if w in TITLES), default=-1)
@@ -737,8 +761,10 @@ def _is_name(cand: Candidate, lower_words: Counter, common: frozenset[str]) -> b
         return False  # "I'm", "We're"
     if len(significant) == 1:
         w = significant[0]
-        if w in TITLES or w in SENTENCE_OPENERS or w in ORG_ENDINGS or w in COMPANY_ENDINGS:
+        if w in TITLES or w in SENTENCE_OPENERS or w in ORG_ENDINGS or w in COMPANY_ENDINGS or w in COMMON_ACRONYMS:
             return False
+        if not cand.mid_sentence:
+            return False  # only ever the first word of a sentence: nothing says it is a name
         if not _ACRONYM.match(w) and (_ordinary(w, lower_words) or (w.lower() in common and not cand.mid_sentence)):
             return False
         if re.fullmatch(r"[A-Z]+s", w):
