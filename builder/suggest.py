@@ -465,7 +465,8 @@ def _clean(words: list[str], start: int, end: int, sentence: str, first: bool) -
     # the person stays; "President of Microsoft Japan": a role at an organisation.
     cut = max((i for i, w in enumerate(bare[:-1]) if w in TITLES), default=-1)
     size = 3 if len(bare) >= 3 and re.fullmatch(r"[A-Z]", bare[-2]) else 2  # "George W. Bush"
-    if cut >= 0 and len(bare) - size > cut + 1 and _personal(bare[-size:]):
+    between = bare[cut + 1: len(bare) - size] if cut >= 0 else []
+    if cut >= 0 and any(w not in CONNECTORS for w in between) and _personal(bare[-size:]):
         # "Chancellor of the Exchequer Nigel Lawson": a title, more words, then a person's name
         title += bare[: cut + 1]
         words, bare = words[-size:], bare[-size:]

@@ -67,6 +67,9 @@ def test_seed_suggestions_carry_types_reasons_aliases_and_examples(seeds_without
     assert by_name["Tim Cook"]["aliases"] == ["Cook"]
     assert by_name["Tim Cook"]["type"] == "person"
     assert by_name["Fumio Kishida"]["reason"] == "follows the title 'Japanese Prime Minister'"
+    assert (by_name["Microsoft Japan"]["type"], by_name["Microsoft Japan"]["reason"]) == (
+        "organisation", "follows the role 'President of'"
+    )
     assert by_name["Cabinet Secretariat"] == {
         "name": "Cabinet Secretariat", "type": "organisation", "reason": "ends in 'Secretariat'",
         "mentions": 3, "articles": 3, "aliases": [],
