@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -45,6 +47,11 @@ def main() -> None:
             shutil.copytree(ROOT / "content", project / "content")
             for path in (project / "content" / "entities").glob("*.yaml"):
                 path.unlink()
+            kb_yml = project / "content" / "kb.yml"
+            vocabulary = yaml.safe_load(kb_yml.read_text())
+            for key in ("storylines", "featured"):  # they name entity ids
+                vocabulary.pop(key, None)
+            kb_yml.write_text(yaml.safe_dump(vocabulary, allow_unicode=True, sort_keys=False))
         else:
             subprocess.run(
                 [sys.executable, str(ROOT / "bench" / "generate.py"), "--articles", str(args.articles),
