@@ -162,14 +162,21 @@ def to_csv(graph: Graph) -> dict[str, str]:
     return out
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection"):
+# contributed text such as '=HYPERLINK("http://evil", "x")' must stay text when an analyst
+# opens the table, so such cells get a leading apostrophe, as OWASP recommends.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = ";".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"

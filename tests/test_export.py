@@ -177,3 +177,16 @@ def test_an_article_without_a_date_exports_null_and_no_date_published(project: P
     by_id = {n["@id"]: n for n in json.loads(export(project, "--format", "jsonld"))["@graph"]}
     assert "datePublished" not in by_id["#article/eastbridge-beat-kelham"]
     assert by_id["#article/nordal-profit-rises"]["datePublished"] == "2026-03-03"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_stay_text(project: Path, tmp_path: Path):
+    (project / "content" / "entities" / "hanna-lindqvist.yaml").write_text(
+        "name: Hanna Lindqvist\ntype: person\naliases: [Lindqvist]\n"
+        "summary: '=HYPERLINK(\"http://evil.example\", \"click\")'\n"
+    )
+    folder = tmp_path / "tables"
+    export(project, "--format", "csv", "--out", str(folder))
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO((folder / "entities.csv").read_text()))}
+    assert rows["hanna-lindqvist"]["summary"] == "'=HYPERLINK(\"http://evil.example\", \"click\")"
+    # Numbers and ordinary text are untouched.
+    assert all(not r["name"].startswith("'") for r in rows.values())
