@@ -162,6 +162,7 @@ def _load_vocabulary(path: Path, root: Path, diagnostics: list[Diagnostic]) -> V
         featured=list(spec.featured),
         event_properties=list(spec.event_properties),
         locations=_vocabulary_locations(spec, doc),
+        silence=frozenset(spec.silence),
     )
 
 

@@ -97,6 +97,7 @@ class Vocabulary:
     entity_types: dict[str, EntityType]
     relation_types: dict[str, RelationType]
     location: Location
+    silence: frozenset[str] = frozenset()  # warning classes accepted on purpose
     properties: dict[str, str] = field(default_factory=dict)  # fact property id -> label
     storylines: list[Storyline] = field(default_factory=list)
     featured: list[str] = field(default_factory=list)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+
+from .errors import WARNING_CODES
 
 from pydantic import (
     AfterValidator,
@@ -228,6 +230,12 @@ class VocabularySpec(Strict):
     featured: list[Id] = Field(
         default_factory=list, description="Entity ids the home page lists first under 'Key entities'."
     )
+    silence: list[Literal[tuple(WARNING_CODES)]] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Warning classes this project accepts on purpose: not printed, counted as "
+        "silenced, and not failing `kb check --strict`. One of: "
+        + "; ".join(f"{code} ({what})" for code, what in WARNING_CODES.items()) + ".",
+    )
 
 
 def _unknown_date(value: Any) -> Any:
@@ -276,8 +284,10 @@ SCHEMAS = {
 
 def json_schemas() -> dict[str, str]:
     """Each schema file's name and its JSON text, as `kb schema` writes them."""
+    from .export import ExportSpec  # the output of `kb export`, documented alongside the inputs
+
     out = {}
-    for name, model in SCHEMAS.items():
+    for name, model in {**SCHEMAS, "export.schema.json": ExportSpec}.items():
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         out[name] = json.dumps(schema, indent=2, sort_keys=True) + "\n"

@@ -117,7 +117,7 @@ def _check_entity(entity, vocabulary, known, known_articles, entities) -> list[D
         for citation in fact.citations:
             missing_article(citation.article, citation.article_location)
     if entity.type == "event" and entity.date is None:
-        out.append(warning(entity.location, "an event should have a 'date'"))
+        out.append(warning(entity.location, "an event should have a 'date'", "event-without-date"))
     return out
 
 
@@ -131,13 +131,14 @@ def _name_table(entities: list[Entity]) -> tuple[dict[str, str], dict[str, list[
             (a.name, a.ambiguous, a.location) for a in entity.aliases
         ]:
             if name in seen_here:
-                out.append(warning(where, f"alias '{name}' is listed twice for this entity"))
+                out.append(warning(where, f"alias '{name}' is listed twice for this entity", "duplicate-alias"))
                 continue
             seen_here.add(name)
             claims.setdefault(name, []).append((entity, ambiguous, where))
             if name.islower() and name in common_words():
                 out.append(
-                    warning(where, f"alias '{name}' is a common lowercase word: it would link ordinary text")
+                    warning(where, f"alias '{name}' is a common lowercase word: it would link ordinary text",
+                            "common-word-alias")
                 )
     link_names: dict[str, str] = {}
     ambiguous: dict[str, list[str]] = {}
