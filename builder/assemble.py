@@ -132,7 +132,9 @@ class Graph:
 
 
 def _newest_first(article: Article):
-    return (_descending(article.date.text), article.title.lower(), article.id)
+    """Newest first; articles whose date is unknown last."""
+    return (article.date is None, _descending(article.date.text) if article.date else "", article.title.lower(),
+            article.id)
 
 
 def _descending(text: str) -> str:
@@ -203,8 +205,9 @@ def _add_sources(kb: KnowledgeBase, linked: dict[str, LinkedArticle], views: dic
         articles = [kb.articles[a] for a in sorted(per_article, key=rank.__getitem__)]
         view.mentioned_in = set(per_article)
         view.mention_count = sum(len(m) for m in per_article.values())
-        view.last_seen = articles[0].date
-        view.first_seen = min((a.date for a in articles), key=lambda d: d.text)
+        dated = [a.date for a in articles if a.date is not None]  # an unknown date is never a first or last
+        view.last_seen = dated[0] if dated else None
+        view.first_seen = min(dated, key=lambda d: d.text) if dated else None
         for article in articles[:MAX_SOURCE_ARTICLES]:
             view.sources.append(
                 SourceEntry(article, _snippets(article, sentence_mentions[article.id], per_article[article.id]))
@@ -237,8 +240,22 @@ def _snippets(article: Article, by_sentence: dict[tuple[int, int], list[Mention]
         seen.add(key)
         block = article.blocks[mention.block]
         start, end = block.sentences[mention.sentence]
-        inner = [(m.start - start, m.end - start, m.entity_id) for m in by_sentence[key]]
+        inner = _inner_mentions(by_sentence[key], mention.entity_id, start)
         out.append(Snippet(article.id, block.anchor or "", block.text[start:end], inner))
+    return out
+
+
+def _inner_mentions(mentions: list[Mention], entity_id: str, offset: int) -> list[tuple[int, int, str]]:
+    """The names a snippet shows linked: the longer name carries the link, except that the page's
+    own entity, named inside a longer name ("Tokyo" in "… lab in Tokyo"), is shown as itself."""
+    own = [m for m in mentions if m.nested and m.entity_id == entity_id]
+    out = []
+    for m in mentions:
+        if m.nested and m.entity_id != entity_id:
+            continue
+        if not m.nested and any(m.start <= o.start and o.end <= m.end for o in own):
+            continue
+        out.append((m.start - offset, m.end - offset, m.entity_id))
     return out
 
 

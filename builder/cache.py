@@ -17,7 +17,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5  # 4: link results carry nested mentions, surname mentions and speaker_text; 5: page bodies
 CACHE_FILE = "kb-cache.pickle"
 
 
@@ -32,6 +32,7 @@ class BuildCache:
     inputs: str = ""  # digest of every input file, the templates and the builder's own code
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # docs file -> (size, mtime_ns)
     diagnostics: list = field(default_factory=list)
+    silenced: frozenset = frozenset()
     text_bytes: int = 0
 
 

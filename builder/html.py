@@ -239,7 +239,9 @@ def _make_parser() -> MarkdownIt:
     from markdown_it.rules_block import list_block
 
     def list_rule(state, start: int, end: int, silent: bool) -> bool:
-        if silent and state.parentType == "paragraph" and 0 <= state.sCount[start] - state.blkIndent < 2:
+        # (inside a list item, an indented list line does start a nested list, as in Python-Markdown)
+        if (silent and state.parentType == "paragraph" and state.listIndent < 0
+                and 0 <= state.sCount[start] - state.blkIndent < 2):
             return False
         return list_block(state, start, end, silent)
 
@@ -276,7 +278,7 @@ class _Segment:
     text: str
 
 
-def _segments(text: str) -> list[_Segment]:
+def _segments(text: str, nested: bool = False) -> list[_Segment]:
     """Markdown, raw HTML blocks and md_in_html elements, in document order."""
     lines = text.split("\n")
     out: list[_Segment] = []
@@ -305,7 +307,11 @@ def _segments(text: str) -> list[_Segment]:
         attrs = m.group(2) or ""
         mattr = _MARKDOWN_ATTR.search(attrs)
         value = next((g for g in mattr.groups() if g is not None), "1") if mattr else "0"
-        if value == "0":  # raw HTML; Python-Markdown keeps a markdown="0" attribute as written
+        if value == "0" and mattr is not None and nested:
+            # raw HTML inside a Markdown block: md_in_html drops the attribute there
+            raw = "\n".join(lines[i: close + 1])
+            out.append(_Segment("html", raw.replace(m.group(0), f"<{m.group(1)}{attrs[: mattr.start()]}{attrs[mattr.end():]}>", 1)))
+        elif value == "0":  # raw HTML; at the top level Python-Markdown keeps markdown="0" as written
             out.append(_Segment("html", "\n".join(lines[i: close + 1])))
         else:
             clean = attrs[: mattr.start()] + attrs[mattr.end():]
@@ -325,7 +331,7 @@ def _segments(text: str) -> list[_Segment]:
                 out.append(_Segment("html", f"</{m.group(1)}>"))
             else:
                 out.append(_Segment("html", open_html))
-                out.extend(_segments(inner))
+                out.extend(_segments(inner, nested=True))
                 out.append(_Segment("html", f"</{m.group(1)}>"))
             if after.strip():
                 buf.append(after)
@@ -338,7 +344,7 @@ def _segments(text: str) -> list[_Segment]:
 
 def _pm_list_looseness(tokens: list[Token], lines: list[str]) -> list[Token]:
     """Python-Markdown wraps a list item in <p> when a blank line separates it from the item
-    before or after it, or the item holds more than one block; other items stay tight."""
+    before or after it, or separates blocks inside it; other items stay tight."""
     def blank_before(line: int) -> bool:
         return line > 0 and not lines[line - 1].strip()
 
@@ -356,8 +362,13 @@ def _pm_list_looseness(tokens: list[Token], lines: list[str]) -> list[Token]:
                 items.append((start, j))
             j += 1
         for n, (start, end) in enumerate(items):
-            blocks = [tok for tok in tokens[start + 1: end] if tok.level == level + 2 and tok.nesting != -1]
-            loose = len(blocks) > 1
+            loose = False
+            span = tokens[start].map
+            if span:  # a blank line between the item's own lines (not after them)
+                inner = [n for n in range(span[0], min(span[1], len(lines)))]
+                while inner and not lines[inner[-1]].strip():
+                    inner.pop()
+                loose = any(not lines[n].strip() for n in inner)
             if tokens[start].map and blank_before(tokens[start].map[0]) and n > 0:
                 loose = True
             if n + 1 < len(items) and tokens[items[n + 1][0]].map and blank_before(tokens[items[n + 1][0]].map[0]):

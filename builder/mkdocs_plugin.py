@@ -25,7 +25,8 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
 
-from .errors import BuilderError, ContentError
+from . import progress
+from .errors import BuilderError, ContentError, report_lines, summary_line
 from .html import page_url, source_digest
 from .pipeline import DEFAULT_TEMPLATES, build_docs
 
@@ -151,9 +152,18 @@ class KbPlugin(BasePlugin):
             except Abort:
                 pass
 
+    def on_config(self, config, **_kwargs):
+        """One site title: content/kb.yml's `title` (mkdocs.yml's site_name is only a fallback)."""
+        title = _kb_title(Path(config.config_file_path).resolve().parent / "content" / "kb.yml")
+        if title:
+            config.site_name = title
+        return config
+
     def on_pre_build(self, config, **_kwargs) -> None:
         root = Path(config.config_file_path).resolve().parent
         templates = root / "templates"
+        verbose = os.environ.get("KB_VERBOSE") == "1"
+        progress.current().step("kb: checking content and writing Markdown")
         try:
             result = build_docs(
                 root / "content",
@@ -167,8 +177,8 @@ class KbPlugin(BasePlugin):
                 directory_urls=bool(config.use_directory_urls),
             )
         except ContentError as exc:
-            for diagnostic in exc.diagnostics:
-                print(diagnostic, flush=True)
+            for line in report_lines(exc.diagnostics, verbose=verbose, silenced=exc.silenced):
+                print(line, flush=True)
             errors = sum(d.is_error for d in exc.diagnostics)
             if self.serving:
                 # MkDocs' server hangs on a failed build; generate nothing new instead, so the
@@ -180,9 +190,17 @@ class KbPlugin(BasePlugin):
             raise Abort(f"kb: {exc}") from None
         self.bodies = result.html
         self.order: list[str] = []
-        for diagnostic in result.diagnostics:
-            log.info(str(diagnostic))
+        for line in report_lines(result.diagnostics, verbose=verbose, silenced=result.silenced):
+            log.info(line)
         took = sum(result.timings.values())
+        if result.graph is None:
+            log.info(f"kb: nothing changed since the last build: "
+                     f"{summary_line(result.diagnostics, silenced=result.silenced)}")
+        else:
+            log.info(
+                f"kb: checked {len(result.graph.articles)} articles and {len(result.graph.entities)} entities: "
+                f"{summary_line(result.diagnostics, silenced=result.silenced)}"
+            )
         log.info(f"kb: {result.pages_written} page(s) written, {result.pages_unchanged} unchanged, in {took:.2f} s")
 
     @event_priority(-100)  # the nav as every other plugin left it
@@ -207,6 +225,7 @@ class KbPlugin(BasePlugin):
         return markdown
 
     def on_page_content(self, html, *, page, config, files):
+        progress.current().advance()
         body = self.bodies.get(page.file.src_uri)
         if body is None:
             return html
@@ -245,9 +264,26 @@ class KbPlugin(BasePlugin):
         index["docs"] = docs
         path.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
 
+    def on_files(self, files, config, **_kwargs):
+        pages = sum(1 for f in files if f.is_documentation_page())
+        progress.current().step("MkDocs: rendering pages", total=pages)
+        return files
+
     def on_serve(self, server, config, builder, **_kwargs):
         root = Path(config.config_file_path).resolve().parent
         for folder in ("content", "templates"):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _kb_title(path: Path) -> str | None:
+    """The title in kb.yml, or None if it cannot be read (the build reports why, located)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    title = data.get("title") if isinstance(data, dict) else None
+    return " ".join(title.split()) if isinstance(title, str) and title.strip() else None

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from .assemble import Graph, assemble
 from .cache import BuildCache, input_digest, outputs_state, read_cache, write_cache
-from .errors import ContentError, Diagnostic
+from .export import SITE_EXPORT, to_json
+from .errors import ContentError, Diagnostic, fatal_count
+from .hygiene import alias_warnings
 from .link import LinkedArticle, link
 from .load import load_corpus
 from .render import render_site
@@ -33,6 +35,7 @@ class CheckResult:
     timings: dict[str, float] = field(default_factory=dict)
     text_bytes: int = 0
     cache: BuildCache = field(default_factory=BuildCache)  # what the next build may reuse
+    silenced: frozenset[str] = frozenset()  # warning classes kb.yml accepts on purpose
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -52,6 +55,7 @@ class BuildResult:
     pages_unchanged: int
     pages_removed: int
     graph: Graph | None  # None when nothing changed and the build was skipped
+    silenced: frozenset[str] = frozenset()
     html: dict = field(default_factory=dict)  # page -> builder.html.PageHtml, when asked for
     html_rendered: int = 0  # bodies converted in this build (the rest came from the cache)
 
@@ -63,6 +67,17 @@ def _timed(timings: dict[str, float], phase: str):
     timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - start
 
 
+def undated_note(articles: list) -> list[Diagnostic]:
+    """A note (never a warning: an unknown date is honest, not wrong) counting the undated articles."""
+    undated = sorted((a for a in articles if a.date is None), key=lambda a: a.location)
+    if not undated:
+        return []
+    n = len(undated)
+    return [Diagnostic(undated[0].location, "note",
+                       f"{n} of {len(articles)} article{'s' if len(articles) != 1 else ''} "
+                       f"{'have' if n != 1 else 'has'} no date: their pages say 'date unknown' and lists put them last")]
+
+
 def check(content_dir: Path, root: Path | None = None, cache: BuildCache | None = None) -> CheckResult:
     """Load, validate and link; every problem found, none raised."""
     timings: dict[str, float] = {}
@@ -71,14 +86,16 @@ def check(content_dir: Path, root: Path | None = None, cache: BuildCache | None 
         corpus, diagnostics = load_corpus(content_dir, root, cache.blocks)
     with _timed(timings, "validate"):
         kb, found = validate(corpus)
-    diagnostics += found
+    diagnostics += found + undated_note(corpus.articles)
     text_bytes = sum(a.text_bytes for a in corpus.articles)
+    silenced = corpus.vocabulary.silence if corpus.vocabulary else frozenset()
     if kb is None or any(d.severity == "error" for d in diagnostics):
-        return CheckResult(sorted(diagnostics), kb, None, timings, text_bytes)
+        return CheckResult(sorted(diagnostics), kb, None, timings, text_bytes, silenced=silenced)
     with _timed(timings, "link"):
         linked, found, fresh_links = link(kb, cache.links)
+        found += alias_warnings(kb, linked)
     diagnostics += found
-    result = CheckResult(sorted(diagnostics), kb, linked, timings, text_bytes)
+    result = CheckResult(sorted(diagnostics), kb, linked, timings, text_bytes, silenced=silenced)
     result.cache = BuildCache(blocks={a.digest: a.blocks for a in corpus.articles}, links=fresh_links)
     return result
 
@@ -116,11 +133,11 @@ def build_docs(
         # nothing this build reads has changed, and build/docs is as the last build left it
         bodies = {page: entry[2] for page, entry in sorted(previous.html.items())} if html else {}
         return BuildResult(previous.diagnostics, {"load": time.perf_counter() - start}, previous.text_bytes,
-                           0, len(previous.outputs), 0, None, bodies, 0)
+                           0, len(previous.outputs), 0, None, previous.silenced, bodies, 0)
     result = check(content_dir, root, previous)
-    fatal = result.errors + (result.warnings if strict else [])
+    fatal = fatal_count(result.diagnostics, silenced=result.silenced, strict=strict)
     if fatal or result.kb is None or result.linked is None:
-        raise ContentError(result.diagnostics if fatal else result.diagnostics)
+        raise ContentError(result.diagnostics, result.silenced)
     timings = result.timings
     with _timed(timings, "assemble"):
         graph = assemble(result.kb, result.linked)
@@ -128,6 +145,7 @@ def build_docs(
         pages, page_cache = render_site(graph, templates_dir or DEFAULT_TEMPLATES, previous.pages)
         files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
+        files[SITE_EXPORT] = to_json(graph)  # the graph as data, linked from the home page
     bodies: dict = {}
     rendered = 0
     if html:
@@ -146,9 +164,10 @@ def build_docs(
             result.cache.inputs = inputs
             result.cache.outputs = outputs_state(docs_dir) if cache_dir is not None else {}
             result.cache.diagnostics = result.diagnostics
+            result.cache.silenced = result.silenced
             result.cache.text_bytes = result.text_bytes
         write_cache(cache_dir, result.cache)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
-        report.written, report.unchanged, report.removed, graph, bodies, rendered,
+        report.written, report.unchanged, report.removed, graph, result.silenced, bodies, rendered,
     )

@@ -31,7 +31,7 @@ def source_date_epoch(root: Path) -> str | None:
     return stamp if out.returncode == 0 and stamp.isdigit() else None
 
 
-def _site_stamp(root: Path, site_dir: Path, strict_content: bool) -> str:
+def _site_stamp(root: Path, site_dir: Path, strict_content: bool, verbose: bool = False) -> str:
     """What a built site depends on: every input file, kb's code, mkdocs.yml, the versions, the settings."""
     from importlib.metadata import version
 
@@ -40,11 +40,11 @@ def _site_stamp(root: Path, site_dir: Path, strict_content: bool) -> str:
     config = root / "mkdocs.yml"
     return digest(input_digest(root / "content", root / "templates"), str(site_dir),
                   config.read_text(encoding="utf-8") if config.exists() else "",
-                  version("mkdocs"), version("mkdocs-material"), str(strict_content),
+                  version("mkdocs"), version("mkdocs-material"), str(strict_content), str(verbose),
                   os.environ.get("KB_SITE_URL", ""), os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
-def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> list[str]:
+def build_site(root: Path, site_dir: Path, *, strict_content: bool = False, verbose: bool = False) -> list[str]:
     """Build root's mkdocs.yml into site_dir atomically. Returns MkDocs' log lines.
 
     When nothing the site depends on has changed since the last build into the same folder,
@@ -60,7 +60,7 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
     site_dir = site_dir.resolve()
     stamp_file = root / "build" / "cache" / "site.stamp"
     try:
-        stamp = _site_stamp(root, site_dir, strict_content)
+        stamp = _site_stamp(root, site_dir, strict_content, verbose)
     except OSError:
         stamp = ""
     try:
@@ -81,6 +81,8 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
     mkdocs_log.setLevel(logging.INFO)
     if strict_content:
         os.environ["KB_STRICT"] = "1"
+    if verbose:
+        os.environ["KB_VERBOSE"] = "1"
     try:
         with contextlib.chdir(root):
             config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp))
@@ -95,6 +97,7 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
         mkdocs_log.removeHandler(handler)
         mkdocs_log.setLevel(level)
         os.environ.pop("KB_STRICT", None)
+        os.environ.pop("KB_VERBOSE", None)
     _swap(tmp, site_dir)
     if stamp:
         try:

@@ -230,7 +230,8 @@ def test_nothing_changed_nothing_done_and_an_edit_shows(tmp_path: Path) -> None:
     page = project / "site" / "entities" / "tokyo" / "index.html"
     before = page.stat().st_mtime_ns
     again = run_kb("build", "--project", str(project))
-    assert again.returncode == 0 and again.stdout == first.stdout
+    assert again.returncode == 0
+    assert re.sub(r"[0-9.]+ s\b", "", again.stdout) == re.sub(r"[0-9.]+ s\b", "", first.stdout)  # timings aside
     assert page.stat().st_mtime_ns == before
     entity = project / "content" / "entities" / "tokyo.yaml"
     entity.write_text(entity.read_text(encoding="utf-8").replace("summary: ", "summary: Edited-for-test. ", 1),
