@@ -19,6 +19,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 
+# The version of what MarkdownWriter writes: cached pages written by another version are
+# rendered again (a fix to the writer must reach every page, cached or not).
+WRITER_VERSION = "2"
+
 # --- escaping ---------------------------------------------------------------------------
 
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
@@ -253,8 +257,7 @@ class MarkdownWriter:
             inner = "\n\n".join(self._blocks(node.children))
             return "\n".join("> " + line if line else ">" for line in inner.split("\n"))
         if kind in ("code_block", "fence"):
-            lines = node.content.rstrip("\n").split("\n")
-            return "\n".join("    " + line for line in lines)
+            return code_block(node.content)
         if kind == "hr":
             return "* * *"
         if kind == "table":
@@ -305,7 +308,7 @@ class MarkdownWriter:
                 out.append(" ")
                 self._offset += 1
             elif kind == "code_inline":
-                out.append(_code_span(child.content))
+                out.append(code_span(child.content))
                 self._offset += len(child.content)
             elif kind == "em":
                 out.append(_wrap("*", self._inline_children(child, in_link)))
@@ -397,8 +400,30 @@ def _wrap(marker: str, inner: str) -> str:
     return f"{lead}{marker}{stripped}{marker}{trail}"
 
 
-def _code_span(code: str) -> str:
-    longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if code.startswith("`") or code.endswith("`") else ""
-    return f"{fence}{pad}{code}{pad}{fence}"
+# --- code: raw HTML whose every character is a character reference ------------------------
+# Python-Markdown re-parses what we write, and where a piece of Markdown lands (a list item,
+# a table cell, a line joined onto another) decides whether an indented block or a backtick
+# span stays code. If it does not, code written as it is becomes live HTML. So code is never
+# written as it is: it becomes one line of <code> (or <pre><code>) in which "<", "&" and every
+# character Python-Markdown would act on is a character reference. Whatever context the
+# line ends up in (a paragraph, a list item, a cell, a quote, a code block), it can only ever
+# show text.
+
+_CODE_REFS = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;",
+     **{ch: f"&#{ord(ch)};" for ch in "\\`*_{}[]()|!#+-.:=~\"'"}}
+)
+
+
+def code_text(code: str) -> str:
+    """Code as the content of a raw <code> element, safe in any Markdown context."""
+    return code.translate(_CODE_REFS)
+
+
+def code_span(code: str) -> Markdown:
+    return Markdown(f"<code>{code_text(code)}</code>")
+
+
+def code_block(code: str) -> Markdown:
+    """A code block as a single line, so no indentation or blank line can change its context."""
+    return Markdown(f"<pre><code>{code_text(code.rstrip(chr(10)) + chr(10))}</code></pre>")

@@ -25,6 +25,7 @@ from .model import PartialDate
 from .text import is_plain_prose
 from .markdown import (
     Markdown,
+    WRITER_VERSION,
     MarkdownWriter,
     Span,
     escape_block_start,
@@ -250,7 +251,7 @@ def _article_fingerprint(graph: Graph, view, templates: str) -> str:
     quotes = [(q.text, q.speaker, q.speaker and graph.kb.entities[q.speaker].name,
                [(s.article_id, s.anchor, s.text, s.speaker) for s in q.sources]) for q in view.quotes]
     types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
-    return digest(templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text,
+    return digest(WRITER_VERSION, templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text,
                   repr(sorted(view.linked.spans.items())), repr(sorted(names.items())), repr(similar),
                   repr(quotes), repr(types), repr(list(view.entities_by_type.items())))
 
