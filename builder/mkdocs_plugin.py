@@ -15,6 +15,7 @@ from pathlib import Path
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 
+from .allowlist import extra_script_paths, find_offences, find_site_offences
 from .errors import BuilderError, ContentError
 from .pipeline import DEFAULT_TEMPLATES, build_docs
 
@@ -23,11 +24,14 @@ log = logging.getLogger("mkdocs.plugins.kb")
 
 class KbPlugin(BasePlugin):
     serving = False
+    checked: set[str]
+    offences: list
 
     def on_startup(self, *, command, dirty, **_kwargs) -> None:
         self.serving = command == "serve"
 
     def on_pre_build(self, config, **_kwargs) -> None:
+        self.checked, self.offences = set(), []
         root = Path(config.config_file_path).resolve().parent
         templates = root / "templates"
         try:
@@ -56,9 +60,46 @@ class KbPlugin(BasePlugin):
         took = sum(result.timings.values())
         log.info(f"kb: {result.pages_written} page(s) written, {result.pages_unchanged} unchanged, in {took:.2f} s")
 
+    def on_post_page(self, output: str, *, page, config, **_kwargs) -> str:
+        # Keep this the last thing done to a page: whatever produced `output`, it is checked.
+        return self.check_page_markup(output, page.file.dest_uri, config)
+
+    def check_page_markup(self, output: str, name: str, config) -> str:
+        """Defence in depth: a page with markup outside the allowlist is never written as it is.
+
+        Under `kb build` the whole new site is checked before it is swapped in (site.py), so
+        the check runs once, there; under plain `mkdocs build` and `mkdocs serve`, here.
+        """
+        if os.environ.get("KB_SITE_CHECKS_MARKUP") == "1":
+            return output
+        offences = find_offences(name, output, extra_script_paths(config))
+        self.checked.add(name)
+        if not offences:
+            return output
+        self.offences += offences
+        for offence in offences:
+            print(offence, flush=True)
+        return _WITHHELD_PAGE
+
+    def on_post_build(self, *, config, **_kwargs) -> None:
+        # Pages MkDocs copies as they are (kb's alias redirects) get the same check.
+        if os.environ.get("KB_SITE_CHECKS_MARKUP") != "1":
+            static = find_site_offences(config.site_dir, extra_script_paths(config), frozenset(self.checked))
+            for offence in static:
+                print(offence, flush=True)
+            self.offences += static
+        if self.offences and not self.serving:
+            raise Abort(f"kb: {len(self.offences)} piece(s) of markup outside the allowlist; see above")
+
     def on_serve(self, server, config, builder, **_kwargs):
         root = Path(config.config_file_path).resolve().parent
         for folder in ("content", "templates"):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+_WITHHELD_PAGE = (
+    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Page withheld</title></head>"
+    "<body><p>kb withheld this page: it held markup outside the allowlist (see the build log).</p></body></html>\n"
+)

@@ -52,10 +52,12 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
     mkdocs_log.setLevel(logging.INFO)
     if strict_content:
         os.environ["KB_STRICT"] = "1"
+    os.environ["KB_SITE_CHECKS_MARKUP"] = "1"  # reject_unsafe_markup below checks every page once
     try:
         with contextlib.chdir(root):
             config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp))
             build(config)
+            reject_unsafe_markup(tmp, config)
     except (Abort, ConfigurationError, MkDocsException) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise SiteError(_clean_message(exc, lines.getvalue())) from None
@@ -66,8 +68,20 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
         mkdocs_log.removeHandler(handler)
         mkdocs_log.setLevel(level)
         os.environ.pop("KB_STRICT", None)
+        os.environ.pop("KB_SITE_CHECKS_MARKUP", None)
     _swap(tmp, site_dir)
     return lines.getvalue().splitlines()
+
+
+def reject_unsafe_markup(site: Path, config) -> None:
+    """Defence in depth: no page of the new site may hold markup outside the allowlist."""
+    from .allowlist import extra_script_paths, find_site_offences
+
+    offences = find_site_offences(site, extra_script_paths(config))
+    if offences:
+        lines = [str(d) for d in offences]
+        raise SiteError("\n".join(lines + [f"kb: {len(offences)} piece(s) of markup outside the allowlist; "
+                                            "the previous site is unchanged"]))
 
 
 def _clean_message(exc: BaseException, log_text: str) -> str:
