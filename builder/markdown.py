@@ -226,8 +226,7 @@ class MarkdownWriter:
                 self._offset = segment.start
                 pieces.append(self._text(block.text[segment.start : segment.end], False))
             text = escape_block_start(" ".join(pieces).strip())
-            anchor = self.anchor_for(block.number)
-            out.append(text + (f"\n{{: #{anchor} }}" if anchor and text else ""))
+            out.append(_paragraph(text, block.text, self.anchor_for(block.number)))
         return Markdown("\n\n".join(b for b in out if b.strip()) + "\n")
 
     def render(self, tree: SyntaxTreeNode) -> Markdown:
@@ -243,9 +242,9 @@ class MarkdownWriter:
         kind = node.type
         if kind == "paragraph":
             self.block_no += 1
-            text = escape_block_start(self.inline(node.children[0], self.spans_for(self.block_no)).strip())
-            anchor = self.anchor_for(self.block_no)
-            return text + (f"\n{{: #{anchor} }}" if anchor and text else "")
+            inline = node.children[0]
+            text = escape_block_start(self.inline(inline, self.spans_for(self.block_no)).strip())
+            return _paragraph(text, lambda: inline_text(inline).text, self.anchor_for(self.block_no))
         if kind == "heading":
             self.block_no += 1
             level = min(6, int(node.tag[1]) + self.heading_offset)
@@ -352,6 +351,47 @@ class MarkdownWriter:
             highlight = any(s.highlight for s in covering)
             pieces.append((piece, href, highlight))
         return "".join(_decorate(*p) for p in _merge_links(pieces))
+
+
+# --- keeping Python-Markdown linear ---------------------------------------------------------
+# Python-Markdown rebuilds a paragraph's whole text for every inline match (an escape, an
+# entity, a link, an emphasis), so a paragraph costs (its matches) x (its length): a 160 KB
+# paragraph of "[" took 100 s. A paragraph whose Markdown holds more than MAX_MATCHES of them
+# is written as plain text in paragraphs of at most MAX_MATCHES matches and MAX_CHUNK
+# characters: its links and highlights are dropped, its words all stay, and rendering is linear
+# (bench/adversarial.py). No news paragraph comes near the limit.
+MAX_MATCHES = 1000
+MAX_CHUNK = 20_000
+_MATCH_STARTS = re.compile(r"\\.|[&*\[<`]", re.S)
+_ESCAPE_UNIT = re.compile(r"\\.|&#?[A-Za-z0-9]+;", re.S)
+
+
+def inline_matches(markdown: str) -> int:
+    """An upper bound on the inline matches Python-Markdown makes in this Markdown."""
+    return len(_MATCH_STARTS.findall(markdown))
+
+
+def _paragraph(markdown: str, plain: str | Callable[[], str], anchor: str | None) -> str:
+    """A paragraph with its anchor; written as linear plain-text chunks when it would be quadratic."""
+    if inline_matches(markdown) > MAX_MATCHES:
+        text = plain() if callable(plain) else plain
+        markdown = "\n\n".join(_chunks(escape_text(text, at_block_start=False)))
+        first, sep, rest = markdown.partition("\n\n")
+        return first + (f"\n{{: #{anchor} }}" if anchor and first else "") + sep + rest
+    return markdown + (f"\n{{: #{anchor} }}" if anchor and markdown else "")
+
+
+def _chunks(escaped: str) -> list[str]:
+    """Escaped text cut before escapes into pieces of bounded cost, each safe to start a line."""
+    cuts, count = [0], 0
+    for unit in _ESCAPE_UNIT.finditer(escaped):
+        count += 1
+        if count > MAX_MATCHES or unit.start() - cuts[-1] >= MAX_CHUNK:
+            cuts.append(unit.start())
+            count = 1
+    cuts.append(len(escaped))
+    chunks = (escaped[a:b].strip() for a, b in zip(cuts, cuts[1:]))
+    return [escape_block_start(c) for c in chunks if c]
 
 
 def _merge_links(pieces):

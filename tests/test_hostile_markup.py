@@ -247,3 +247,32 @@ def test_fuzzed_content_never_leaves_the_allowlist(tmp_path_factory, body, summa
         assert ": error: " in result.stdout, result.stdout + result.stderr
         return
     assert [str(o) for o in find_site_offences(project / "site", EXTRA_SCRIPTS)] == []
+
+
+# --- linear rendering: no paragraph we write makes Python-Markdown quadratic -------------------
+
+
+@pytest.mark.parametrize("unit, chunked", [("[", True), ("*_`{}[]\\", True), ("&<", True), ("`a` ", False),
+                                           ("*a* ", False)])
+def test_a_paragraph_of_escapes_is_written_in_chunks_of_bounded_cost(unit, chunked):
+    import markdown
+
+    from builder.markdown import MAX_MATCHES, inline_matches
+
+    text = unit * (3 * MAX_MATCHES)
+    out = MarkdownWriter(anchor_for=lambda n: f"p{n + 1}").render(parse("Intro.\n\n" + text + "\n\nEnd.\n"))
+    paragraphs = out.split("\n\n")
+    assert (len(paragraphs) > 3) == chunked  # code spans and emphasis become plain text: cheap in one
+    assert all(inline_matches(p) <= MAX_MATCHES for p in paragraphs)
+    html = markdown.markdown(out, extensions=["attr_list", "md_in_html", "tables"])
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find(id="p2") is not None and soup.find(id="p2").get_text() != "End."
+    shown = "".join(p.get_text() for p in soup.find_all("p")[1:-1])
+    plain = " ".join(parse(text).children[0].children[0].content.split()) if unit in ("[", "&<") else None
+    if plain is not None:
+        assert shown.replace(" ", "") == plain.replace(" ", "")
+
+
+def test_an_ordinary_paragraph_keeps_its_links_and_markup():
+    out = MarkdownWriter().render(parse("A *b* [c](https://e.example/) `d` " + "[x] " * 100 + "\n"))
+    assert "*b*" in out and "[c](https://e.example/)" in out and "<code>d</code>" in out and "\n\n" not in out.strip()
