@@ -9,8 +9,8 @@ minimal test corpus) it times, each in a child process:
 - the builder's phases (builder.pipeline.build_docs: load … write), from its own timings;
 - the whole `kb build` (builder + MkDocs + the allowlist check); MkDocs ≈ build − builder.
 
-and prints CPU seconds (wall time on a shared machine measures the neighbours; the builder's
-own phase timings are wall time, so read them on a quiet machine) and CPU seconds per MB of adversarial input. Linear means that number stays flat as the
+and prints CPU seconds (wall time on a shared machine measures the neighbours) and CPU
+seconds per MB of adversarial input. Linear means that number stays flat as the
 size doubles; the bound kb aims for is ≤ 10 s per MB for every phase.
 
 To add a case, add one entry to CASES: a name and a function from a size in bytes to the
@@ -54,6 +54,7 @@ CASES = {
 
 BUILDER_PHASES = """
 import json, sys, time
+time.perf_counter = time.process_time  # the pipeline's phase timings in CPU seconds
 from pathlib import Path
 from builder.pipeline import build_docs
 root = Path(sys.argv[1])
@@ -129,6 +130,20 @@ def main() -> None:
             per_mb = f"{row['build'] / (size / 1e6):.0f}" if row.get("build") is not None else "-"
             print(f"{name:22} {size / 1000:6.0f} {f('check', 8)} {f('render', 9)} {f('builder', 9)} "
                   f"{f('mkdocs', 9)} {f('build', 8)} {per_mb:>10}", flush=True)
+    print("\nmarginal CPU seconds per MB of adversarial input (slope from the smallest to the largest size):")
+    columns = ("check", "load", "link", "render", "builder", "mkdocs", "build")
+    print(f"{'case':22} " + " ".join(f"{c:>8}" for c in columns), flush=True)
+    for name in args.cases.split(","):
+        mine = [r for r in rows if r["case"] == name]
+        low, high = mine[0], mine[-1]
+        mb = (high["kb"] - low["kb"]) / 1000
+        cells = []
+        for c in columns:
+            if mb <= 0 or low.get(c) is None or high.get(c) is None:
+                cells.append(f"{'-':>8}")
+            else:
+                cells.append(f"{(high[c] - low[c]) / mb:8.1f}")
+        print(f"{name:22} " + " ".join(cells), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
 

@@ -36,6 +36,8 @@ from .markdown import (
     safe_url,
 )
 
+MAX_SNIPPET = 600  # characters of a source sentence shown on an entity page
+
 RESERVED_ROOTS = {"entities", "articles", "archive", "assets", "search", "graph", "timeline", "conflicts",
                   "quotes", "index", "404", "sitemap", "types"}
 
@@ -163,19 +165,33 @@ class Renderer:
         return Markdown(out)
 
     def snippet(self, snip, highlight: str | None = None) -> Markdown:
-        """A source sentence with its entity mentions linked (the page's own entity in bold)."""
+        """A source sentence with its entity mentions linked (the page's own entity in bold).
+
+        A "sentence" longer than MAX_SNIPPET characters (no sentence is) shows a window around
+        the mention, so one huge paragraph cannot be copied onto every page it mentions.
+        """
         parts, cursor = [], 0
-        for start, end, entity_id in sorted(snip.mentions):
+        text, mentions, lead, trail = snip.text, sorted(snip.mentions), "", ""
+        if len(text) > MAX_SNIPPET:
+            focus = next((s for s, _e, i in mentions if i == highlight), mentions[0][0] if mentions else 0)
+            first = max(0, focus - MAX_SNIPPET // 3)
+            last = min(len(text), first + MAX_SNIPPET)
+            lead, trail = ("… " if first else ""), (" …" if last < len(text) else "")
+            mentions = [(s - first, e - first, i) for s, e, i in mentions if s >= first and e <= last]
+            text = text[first:last]
+        if lead:
+            parts.append(lead)
+        for start, end, entity_id in mentions:
             if start < cursor:
                 continue
-            parts.append(escape_text_keep_edges(snip.text[cursor:start]))
-            name = snip.text[start:end]
+            parts.append(escape_text_keep_edges(text[cursor:start]))
+            name = text[start:end]
             if entity_id == highlight:
                 parts.append(f"**{escape_text(name)}**")
             else:
                 parts.append(self.entity_link(entity_id, name))
             cursor = end
-        parts.append(escape_text_keep_edges(snip.text[cursor:]))
+        parts.append(escape_text_keep_edges(text[cursor:]) + trail)
         return Markdown("".join(parts))
 
     # --- pages ---------------------------------------------------------------------------
