@@ -356,3 +356,43 @@ def extra_script_paths(config) -> tuple[str, ...]:
     """The extra_javascript paths of a MkDocs config, as they appear relative to the site root."""
     return tuple(str(getattr(item, "path", item)) for item in config.get("extra_javascript") or ())
 
+
+
+# --- Content-Security-Policy ---------------------------------------------------------------------
+# A second line behind the allowlist: the browser itself refuses any script but the site's
+# own files and the theme's inline scripts (by digest), plugins, <base> and form posts.
+# The theme's first inline script names the page's base path ("..", "../..", …), so its
+# digest differs by depth; with instant navigation a page may run another depth's scripts,
+# so every page lists the digests of all depths. Styles may be inline: Material sets them
+# from script, and CSS cannot run script in today's browsers.
+CSP_DEPTHS = 12
+_THEME_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def content_security_policy(html: str) -> str | None:
+    """The policy for a theme page: None when it has no theme scripts to allow (nothing to add)."""
+    hashes: list[str] = []
+    for match in _THEME_SCRIPT.finditer(html):
+        text = match.group(1)
+        if normalised_script_digest(text) not in THEME_INLINE_SCRIPTS:
+            continue  # not the theme's: not allowed to run (and the allowlist check reports it)
+        variants = [text]
+        if SCRIPT_BASE.search(text):
+            bases = ["/", "."] + ["/".join([".."] * n) for n in range(1, CSP_DEPTHS + 1)]
+            variants = [SCRIPT_BASE.sub(f'new URL("{base}",location)', text) for base in bases]
+        hashes += [script_digest(v) for v in variants if script_digest(v) not in hashes]
+    if not hashes:
+        return None
+    scripts = " ".join(f"'{h}'" for h in hashes)
+    return ("default-src 'self'; script-src 'self' " + scripts + "; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+            "object-src 'none'; base-uri 'self'; form-action 'none'")
+
+
+def with_content_security_policy(html: str) -> str:
+    """The page with its policy as the first element of <head> (a policy covers what follows it)."""
+    policy = content_security_policy(html)
+    if policy is None or "<head>" not in html:
+        return html
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return html.replace("<head>", "<head>\n    " + meta, 1)

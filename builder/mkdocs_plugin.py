@@ -15,7 +15,7 @@ from pathlib import Path
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 
-from .allowlist import extra_script_paths, find_offences, find_site_offences
+from .allowlist import extra_script_paths, find_offences, find_site_offences, with_content_security_policy
 from .errors import BuilderError, ContentError
 from .pipeline import DEFAULT_TEMPLATES, build_docs
 
@@ -61,7 +61,8 @@ class KbPlugin(BasePlugin):
         log.info(f"kb: {result.pages_written} page(s) written, {result.pages_unchanged} unchanged, in {took:.2f} s")
 
     def on_post_page(self, output: str, *, page, config, **_kwargs) -> str:
-        # Keep this the last thing done to a page: whatever produced `output`, it is checked.
+        # Keep these the last things done to a page: whatever produced `output`, it is checked.
+        output = with_content_security_policy(output)
         return self.check_page_markup(output, page.file.dest_uri, config)
 
     def check_page_markup(self, output: str, name: str, config) -> str:
