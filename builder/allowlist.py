@@ -167,6 +167,10 @@ class _PageChecker(HTMLParser):
             self._check_script()
         if tag == "title":
             self.in_title = False
+        if tag == "article" and "article" not in self.stack and self.has_content_region:
+            # The theme's region was closed before the theme closed it: something in the
+            # content wrote "</article>" to step outside the checks for page content.
+            self.offend(f"</{tag}>", "end of the page content region written by the content")
         if tag in self.stack:
             while self.stack:
                 top = self.stack.pop()

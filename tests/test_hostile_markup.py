@@ -167,6 +167,7 @@ FORBIDDEN = {
     '<span data-x="1" srcdoc="x">y</span>': '<span data-x="1" srcdoc="x"> (attribute srcdoc not allowed)',
     '<p x-evil="1">x</p>': '<p x-evil="1"> (attribute x-evil not allowed on <p>)',
     "<!-- x -->": "<!-- x --> (comment in page content)",
+    "</article><p>x</p>": "</article> (end of the page content region written by the content)",
 }
 
 
