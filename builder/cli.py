@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import BuilderError, ContentError, Diagnostic
-from .load import check_id
+from .errors import BuilderError, ContentError, Diagnostic, fatal_count, report_lines, summary_line
 from .pipeline import check as run_check
 
 ROOT_HELP = "The project folder (holds mkdocs.yml and content/)."
@@ -19,17 +18,16 @@ def _root(project: str) -> Path:
     return Path(project).resolve()
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool) -> int:
-    for d in diagnostics:
-        click.echo(str(d))
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = sum(d.severity == "warning" for d in diagnostics)
-    fatal = errors + (warnings if strict else 0)
-    summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-    if strict and warnings:
-        summary += " (warnings are errors with --strict)"
-    click.echo(summary)
-    return 1 if fatal else 0
+VERBOSE_HELP = "Print every warning, not one line per class of warning."
+
+
+def _print_diagnostics(
+    diagnostics: list[Diagnostic], strict: bool, silenced: frozenset[str] = frozenset(), verbose: bool = False
+) -> int:
+    for line in report_lines(diagnostics, verbose=verbose, silenced=silenced):
+        click.echo(line)
+    click.echo(summary_line(diagnostics, silenced=silenced, strict=strict))
+    return 1 if fatal_count(diagnostics, silenced=silenced, strict=strict) else 0
 
 
 @click.group()
@@ -40,34 +38,41 @@ def main() -> None:
 
 @main.command()
 @click.option("--project", default=".", show_default=True, help=ROOT_HELP)
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(project: str, strict: bool) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (except classes silenced in kb.yml).")
+@click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
+def check(project: str, strict: bool, verbose: bool) -> None:
     """Validate content/ and print every problem as path:line:col."""
     root = _root(project)
     result = run_check(root / "content", root)
-    sys.exit(_print_diagnostics(result.diagnostics, strict))
+    sys.exit(_print_diagnostics(result.diagnostics, strict, result.silenced, verbose))
 
 
 @main.command()
 @click.option("--project", default=".", show_default=True, help=ROOT_HELP)
 @click.option("--site-dir", default=None, help="Where to put the site (default: site/ in the project).")
-@click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
-def build(project: str, site_dir: str | None, strict: bool) -> None:
+@click.option("--strict", is_flag=True, help="Treat content warnings as errors (except classes silenced in kb.yml).")
+@click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
+def build(project: str, site_dir: str | None, strict: bool, verbose: bool) -> None:
     """Check content, generate Markdown, render the site with MkDocs, swap it into site/."""
+    from .progress import Progress
     from .site import build_site
 
     root = _root(project)
     target = Path(site_dir).resolve() if site_dir else root / "site"
-    try:
-        log_lines = build_site(root, target, strict_content=strict)
-    except BuilderError as exc:
-        click.echo(f"{exc}", err=True)
+    failure: BuilderError | None = None
+    with Progress() as progress:
+        try:
+            log_lines = build_site(root, target, strict_content=strict, verbose=verbose)
+        except BuilderError as exc:
+            failure = exc
+    if failure is not None:
+        click.echo(f"{failure}", err=True)
         click.echo("kb: nothing was built; the previous site is unchanged", err=True)
         sys.exit(1)
     for line in log_lines:
-        if ": warning: " in line or ": note: " in line:
+        if ": warning: " in line or ": note: " in line or line.startswith("INFO: kb: checked "):
             click.echo(line.split(": ", 1)[1])
-    click.echo(f"kb: site built in {target} (open {target / 'index.html'})")
+    click.echo(f"kb: site built in {target} in {progress.elapsed:.1f} s (open {target / 'index.html'})")
 
 
 @main.command()
@@ -75,15 +80,18 @@ def build(project: str, site_dir: str | None, strict: bool) -> None:
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--full/--dirty", default=False, show_default=True,
               help="After an edit, rebuild every page (--full) or only pages whose Markdown changed (--dirty).")
-def serve(project: str, dev_addr: str, full: bool) -> None:
+@click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
+def serve(project: str, dev_addr: str, full: bool, verbose: bool) -> None:
     """Serve the site locally; rebuild and reload when content/ or templates/ change."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort
 
     root = _root(project)
     result = run_check(root / "content", root)
-    if _print_diagnostics(result.diagnostics, False):
+    if _print_diagnostics(result.diagnostics, False, result.silenced, verbose):
         sys.exit(1)
+    if verbose:
+        os.environ["KB_VERBOSE"] = "1"
     try:
         mkdocs_serve(
             config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
@@ -95,43 +103,136 @@ def serve(project: str, dev_addr: str, full: bool) -> None:
         sys.exit(1)
 
 
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 @main.command()
 @click.argument("entity_type")
 @click.argument("name")
 @click.option("--project", default=".", show_default=True, help=ROOT_HELP)
 def new(entity_type: str, name: str, project: str) -> None:
     """Create content/entities/<id>.yaml for a new entity, e.g. kb new person "Satya Nadella"."""
-    import yaml
-
     from .load import load_corpus
+    from .newentity import NewEntityError, write_entity
 
     root = _root(project)
     corpus, _ = load_corpus(root / "content", root)
     types = corpus.vocabulary.entity_types if corpus.vocabulary else {}
-    if types and entity_type not in types:
-        click.echo(f"kb: unknown entity type '{entity_type}'; expected one of: {', '.join(types)}", err=True)
+    try:
+        path = write_entity(root, entity_type, name, types)
+    except NewEntityError as exc:
+        click.echo(str(exc), err=True)
         sys.exit(1)
-    entity_id = slugify(name)
-    if not name.strip() or check_id(entity_id):
-        click.echo(f"kb: cannot make an id from the name '{name}'", err=True)
-        sys.exit(1)
-    path = root / "content" / "entities" / f"{entity_id}.yaml"
-    if path.exists():
-        click.echo(f"kb: {path.relative_to(root)} already exists; not overwriting it", err=True)
-        sys.exit(1)
-    body = yaml.safe_dump({"name": name.strip(), "type": entity_type}, allow_unicode=True, sort_keys=False)
-    text = (
-        "# yaml-language-server: $schema=../../schema/entity.schema.json\n"
-        + body
-        + "aliases: []\nsummary: \"\"\nrelations: []\n"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
     click.echo(str(path.relative_to(root)))
+
+
+@main.command()
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1), help="Names and aliases listed.")
+@click.option("--write", "write_names", multiple=True, metavar="NAME",
+              help="Create the entity file for this suggested name (repeatable), with the aliases found.")
+@click.option("--type", "entity_type", default=None, help="The type for --write, when the guess is wrong or missing.")
+def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...], entity_type: str | None) -> None:
+    """Names the articles use that no entity covers, aliases entities lack, entities never mentioned."""
+    import json
+
+    from .errors import relative_path
+    from .newentity import NewEntityError, write_entity
+    from .progress import Progress
+    from .suggest import find_candidate, report_text, suggest as run_suggest
+
+    root = _root(project)
+    found = None
+    with Progress() as progress:
+        progress.step("kb: checking content")
+        result = run_check(root / "content", root)
+        if result.kb is not None and result.linked is not None and not result.errors:
+            progress.step("kb: reading articles", total=len(result.kb.articles))
+            found = run_suggest(result.kb, result.linked, on_article=progress.advance)
+    if found is None:
+        _print_diagnostics(result.diagnostics, False, result.silenced)
+        click.echo("kb: fix the errors above first; suggestions need content that checks", err=True)
+        sys.exit(1)
+    summary = (
+        f"kb: {len(found.entities)} names, {len(found.aliases)} aliases, {len(found.unmentioned)} unmentioned "
+        f"entities from {len(result.kb.articles)} articles and {len(result.kb.entities)} entities "
+        f"in {progress.elapsed:.1f} s"
+    )
+    if write_names:
+        types = result.kb.vocabulary.entity_types if result.kb.vocabulary else {}
+        failed = 0
+        for name in write_names:
+            cand = find_candidate(found, name)
+            if cand is None:
+                click.echo(f"kb: '{name}' is not among the suggestions; use kb new TYPE \"{name}\"", err=True)
+                failed += 1
+                continue
+            chosen = entity_type or cand.type
+            if not chosen:
+                click.echo(f"kb: no type guessed for '{cand.name}' ({cand.reason}); give one with --type", err=True)
+                failed += 1
+                continue
+            aliases = sorted(cand.aliases, key=lambda a: (-cand.aliases[a], a))
+            try:
+                path = write_entity(root, chosen, cand.name, types, aliases)
+            except NewEntityError as exc:
+                click.echo(str(exc), err=True)
+                failed += 1
+                continue
+            click.echo(f"{relative_path(path, root)}: {chosen} '{cand.name}'"
+                       + (f", aliases: {', '.join(aliases)}" if aliases else ""))
+        sys.exit(1 if failed else 0)
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        click.echo(summary, err=True)
+        return
+    paths = {e.id: e.location.path for e in result.kb.entities.values()}
+    for line in report_text(found, limit, paths):
+        click.echo(line)
+    click.echo("")
+    click.echo(summary)
+
+
+@main.command()
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml", "jsonld"]), default="json",
+              show_default=True, help="JSON (schema/export.schema.json), CSV tables, GraphML (Gephi) or JSON-LD.")
+@click.option("--out", default=None,
+              help="The file to write (a folder for csv); by default the standard output (csv needs --out).")
+def export(project: str, fmt: str, out: str | None) -> None:
+    """Export the knowledge graph: entities, aliases, relations, mentions, quotes, facts and citations."""
+    from .assemble import assemble
+    from .export import to_csv, to_graphml, to_json, to_jsonld
+
+    root = _root(project)
+    result = run_check(root / "content", root)
+    if result.kb is None or result.linked is None or result.errors:
+        _print_diagnostics(result.diagnostics, False, result.silenced)
+        click.echo("kb: nothing was exported; fix the errors above first", err=True)
+        sys.exit(1)
+    graph = assemble(result.kb, result.linked)
+    if fmt == "csv":
+        if not out:
+            click.echo("kb: --format csv writes a folder of tables; give it with --out FOLDER", err=True)
+            sys.exit(2)
+        folder = Path(out)
+        if folder.exists() and not folder.is_dir():
+            click.echo(f"kb: {out} is a file; --format csv needs a folder", err=True)
+            sys.exit(1)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in to_csv(graph).items():
+            (folder / name).write_text(text, encoding="utf-8")
+            click.echo(str(folder / name))
+        return
+    text = {"json": to_json, "graphml": to_graphml, "jsonld": to_jsonld}[fmt](graph)
+    if not out or out == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(out)
+    if target.is_dir():
+        click.echo(f"kb: {out} is a folder; give a file name", err=True)
+        sys.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(str(target))
 
 
 @main.command()
@@ -156,6 +257,62 @@ def schema(project: str, check_only: bool) -> None:
         sys.exit(1)
     for name in json_schemas():
         click.echo(str(Path("schema") / name))
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--force", is_flag=True, help="Add an article even if it duplicates one already there.")
+@click.option("--title", default=None, help="Use this title instead of the one found.")
+@click.option("--publisher", default=None, help="Use this publisher instead of the one found.")
+@click.option("--author", default=None, help="Use this author instead of the one found.")
+@click.option("--date", default=None, help="Use this date (YYYY, YYYY-MM, YYYY-MM-DD or 'unknown').")
+@click.option("--encoding", default=None, help="The text encoding of files that declare none (default UTF-8).")
+def add(sources: tuple[str, ...], project: str, force: bool, title, publisher, author, date, encoding) -> None:
+    """Add saved pages, text files, folders of them or URLs as content/articles/<slug>.md."""
+    import time
+
+    from .add import Overrides, add_sources, check_overrides
+    from .progress import Progress
+
+    overrides = Overrides(title, publisher, author, date)
+    problem = check_overrides(overrides)
+    if problem:
+        click.echo(f"kb: {problem}", err=True)
+        sys.exit(2)
+    started = time.perf_counter()
+    counts = {"added": 0, "duplicate": 0, "failed": 0}
+    not_added: list[str] = []
+    try:
+        with Progress() as progress:
+            for result in add_sources(list(sources), _root(project), force=force, overrides=overrides,
+                                      encoding=encoding, progress=progress):
+                counts[result.status] += 1
+                if result.status == "added":
+                    click.echo(f"added {result.path} from {result.source}")
+                    for key, value, where in result.notes:
+                        shown = f"{value}  ({where})" if value else where
+                        click.echo(f"    {key + ':':11}{shown}")
+                else:
+                    not_added.append(result.source)
+                    if result.status == "duplicate":
+                        click.echo(f"kb: {result.source}: {result.reason}; nothing written (--force adds it anyway)",
+                                   err=True)
+                    else:
+                        click.echo(f"kb: {result.source}: {result.reason}; nothing written", err=True)
+    except BuilderError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    summary = f"kb add: {counts['added']} added"
+    if counts["duplicate"]:
+        summary += f", {counts['duplicate']} duplicate{'s' if counts['duplicate'] != 1 else ''} refused"
+    if counts["failed"]:
+        summary += f", {counts['failed']} failed"
+    if not_added:
+        shown = ", ".join(not_added[:10]) + (f" and {len(not_added) - 10} more" if len(not_added) > 10 else "")
+        summary += f" (not added: {shown})"
+    click.echo(summary + f" in {time.perf_counter() - started:.1f} s")
+    sys.exit(1 if not_added else 0)
 
 
 if __name__ == "__main__":

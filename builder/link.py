@@ -125,9 +125,10 @@ def _coverage_warnings(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> l
     for entity_id, entity in sorted(kb.entities.items()):
         if entity_id not in mentioned:
             out.append(
-                warning(entity.location, f"no article mentions '{entity.name}' or its aliases, and nothing cites one")
+                warning(entity.location, f"no article mentions '{entity.name}' or its aliases, and nothing cites one",
+                        "unmentioned-entity")
             )
     for article_id, article in sorted(kb.articles.items()):
         if not linked[article_id].mentions:
-            out.append(warning(article.location, "this article mentions no entity"))
+            out.append(warning(article.location, "this article mentions no entity", "article-without-entity"))
     return out

@@ -15,8 +15,9 @@ from pathlib import Path
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 
+from . import progress
 from .allowlist import extra_script_paths, find_offences, find_site_offences, with_content_security_policy
-from .errors import BuilderError, ContentError
+from .errors import BuilderError, ContentError, report_lines, summary_line
 from .pipeline import DEFAULT_TEMPLATES, build_docs
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -30,10 +31,19 @@ class KbPlugin(BasePlugin):
     def on_startup(self, *, command, dirty, **_kwargs) -> None:
         self.serving = command == "serve"
 
+    def on_config(self, config, **_kwargs):
+        """One site title: content/kb.yml's `title` (mkdocs.yml's site_name is only a fallback)."""
+        title = _kb_title(Path(config.config_file_path).resolve().parent / "content" / "kb.yml")
+        if title:
+            config.site_name = title
+        return config
+
     def on_pre_build(self, config, **_kwargs) -> None:
         self.checked, self.offences = set(), []
         root = Path(config.config_file_path).resolve().parent
         templates = root / "templates"
+        verbose = os.environ.get("KB_VERBOSE") == "1"
+        progress.current().step("kb: checking content and writing Markdown")
         try:
             result = build_docs(
                 root / "content",
@@ -44,8 +54,8 @@ class KbPlugin(BasePlugin):
                 strict=os.environ.get("KB_STRICT") == "1",
             )
         except ContentError as exc:
-            for diagnostic in exc.diagnostics:
-                print(diagnostic, flush=True)
+            for line in report_lines(exc.diagnostics, verbose=verbose, silenced=exc.silenced):
+                print(line, flush=True)
             errors = sum(d.is_error for d in exc.diagnostics)
             if self.serving:
                 # MkDocs' server hangs on a failed build; generate nothing new instead, so the
@@ -55,10 +65,23 @@ class KbPlugin(BasePlugin):
             raise Abort(f"kb: {errors} error(s) in content; the site was not rebuilt") from None
         except BuilderError as exc:
             raise Abort(f"kb: {exc}") from None
-        for diagnostic in result.diagnostics:
-            log.info(str(diagnostic))
+        for line in report_lines(result.diagnostics, verbose=verbose, silenced=result.silenced):
+            log.info(line)
         took = sum(result.timings.values())
+        log.info(
+            f"kb: checked {len(result.graph.articles)} articles and {len(result.graph.entities)} entities: "
+            f"{summary_line(result.diagnostics, silenced=result.silenced)}"
+        )
         log.info(f"kb: {result.pages_written} page(s) written, {result.pages_unchanged} unchanged, in {took:.2f} s")
+
+    def on_files(self, files, config, **_kwargs):
+        pages = sum(1 for f in files if f.is_documentation_page())
+        progress.current().step("MkDocs: rendering pages", total=pages)
+        return files
+
+    def on_page_content(self, html, **_kwargs):
+        progress.current().advance()
+        return html
 
     def on_post_page(self, output: str, *, page, config, **_kwargs) -> str:
         # Keep these the last things done to a page: whatever produced `output`, it is checked.
@@ -98,6 +121,18 @@ class KbPlugin(BasePlugin):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _kb_title(path: Path) -> str | None:
+    """The title in kb.yml, or None if it cannot be read (the build reports why, located)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    title = data.get("title") if isinstance(data, dict) else None
+    return " ".join(title.split()) if isinstance(title, str) and title.strip() else None
 
 
 _WITHHELD_PAGE = (

@@ -31,7 +31,7 @@ def source_date_epoch(root: Path) -> str | None:
     return stamp if out.returncode == 0 and stamp.isdigit() else None
 
 
-def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> list[str]:
+def build_site(root: Path, site_dir: Path, *, strict_content: bool = False, verbose: bool = False) -> list[str]:
     """Build root's mkdocs.yml into site_dir atomically. Returns MkDocs' log lines."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -53,6 +53,8 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
     if strict_content:
         os.environ["KB_STRICT"] = "1"
     os.environ["KB_SITE_CHECKS_MARKUP"] = "1"  # reject_unsafe_markup below checks every page once
+    if verbose:
+        os.environ["KB_VERBOSE"] = "1"
     try:
         with contextlib.chdir(root):
             config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp))
@@ -69,6 +71,7 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
         mkdocs_log.setLevel(level)
         os.environ.pop("KB_STRICT", None)
         os.environ.pop("KB_SITE_CHECKS_MARKUP", None)
+        os.environ.pop("KB_VERBOSE", None)
     _swap(tmp, site_dir)
     return lines.getvalue().splitlines()
 
