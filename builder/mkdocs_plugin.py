@@ -7,11 +7,13 @@ reports the errors and keeps serving the last good site. `serve` also watches co
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import sys
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 
@@ -35,7 +37,9 @@ class KbPlugin(BasePlugin):
         """One site title: content/kb.yml's `title` (mkdocs.yml's site_name is only a fallback)."""
         title = _kb_title(Path(config.config_file_path).resolve().parent / "content" / "kb.yml")
         if title:
-            config.site_name = title
+            # The theme prints site_name unescaped (in <title>, the header, aria-label): escape it
+            # once here; as Markup, the theme's own `| e` does not escape it twice.
+            config.site_name = Markup(html.escape(title))
         return config
 
     def on_pre_build(self, config, **_kwargs) -> None:

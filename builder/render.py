@@ -228,8 +228,8 @@ class Renderer:
             resolve_wikilink=lambda target, label: self.entity_link(target, label or None), heading_offset=2
         )
         out = writer.render(tree).strip()
-        if inline:
-            out = " ".join(out.split("\n\n"))
+        if inline:  # one line, whatever blocks it held: a table or list must not spill onto the page
+            out = " ".join(line.strip() for line in out.splitlines() if line.strip())
         return Markdown(out)
 
     def snippet(self, snip, highlight: str | None = None) -> Markdown:

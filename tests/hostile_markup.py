@@ -117,14 +117,13 @@ def hostile_project(dest, source_content) -> dict:
             f"name: Hostile Entity {n}\ntype: organisation\n"
             f"aliases:\n  - {{name: Hostile Twin, ambiguous: true}}\n"
             f"summary: {yaml_str(make(ms))}\n"
-            f"facts:\n  - text: {yaml_str(make(mf))}\n    as_of: 2024-0{n % 9 + 1}\n" + fact_source,
+            f"facts:\n  - text: {yaml_str(make(mf))}\n    value: \"2024-0{n % 9 + 1}\"\n" + fact_source,
             encoding="utf-8")
         cases[("entity summary", variant)] = (f"entities/hostile-{n}/index.html", expected_text(variant, ms), is_code)
         cases[("summary on disambiguation page", variant)] = ("hostile-twin/index.html", expected_text(variant, ms), is_code)
         cases[("fact text", variant)] = (f"entities/hostile-{n}/index.html", expected_text(variant, mf), is_code)
-        # On the timeline the fact text follows "[[entity]]: ", so a fence or an indent there
-        # no longer opens code: the payload must show as text all the same.
-        cases[("timeline item", variant)] = ("timeline/index.html", expected_text(variant, mf), False)
+        # A fact whose value is a date is something that happened: it is on the timeline too.
+        cases[("timeline item", variant)] = ("timeline/index.html", expected_text(variant, mf), is_code)
         md = marker("description", variant)
         description.append(make(md))
         cases[("kb.yml description", variant)] = ("index.html", expected_text(variant, md), is_code)
