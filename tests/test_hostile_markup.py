@@ -224,7 +224,7 @@ _PIECES = ["<script>", "</script>", "javascript:", "data:", "    ", "```", "~~~"
 hostile_text = st.lists(st.one_of(st.sampled_from(_PIECES), st.text(_ALPHABET, max_size=6)), max_size=25).map("".join)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(body=hostile_text, summary=hostile_text, fact=hostile_text, description=hostile_text, name=hostile_text)
 def test_fuzzed_content_never_leaves_the_allowlist(tmp_path_factory, body, summary, fact, description, name):
