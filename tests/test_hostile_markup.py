@@ -277,3 +277,15 @@ def test_a_paragraph_of_escapes_is_written_in_chunks_of_bounded_cost(unit, chunk
 def test_an_ordinary_paragraph_keeps_its_links_and_markup():
     out = MarkdownWriter().render(parse("A *b* [c](https://e.example/) `d` " + "[x] " * 100 + "\n"))
     assert "*b*" in out and "[c](https://e.example/)" in out and "<code>d</code>" in out and "\n\n" not in out.strip()
+
+
+@pytest.mark.parametrize("text", ["AT&T", "&copy &lt; &amp; &#60; &#x3C; &", "&lt&lt;", "& &; &#; &#x; &a1b2;",
+                                  "a&<b>&&", "&lt;script&gt;alert(1)&lt;/script&gt;"])
+def test_ampersands_show_exactly_as_written(text):
+    import markdown
+
+    from builder.markdown import escape_text
+
+    html = markdown.markdown(escape_text(text), extensions=["attr_list", "md_in_html", "tables"])
+    assert BeautifulSoup(html, "html.parser").get_text() == text
+    assert "<b>" not in html and "<script" not in html
