@@ -8,15 +8,53 @@ from pathlib import Path
 
 import click
 
-from .errors import BuilderError, ContentError, Diagnostic
-from .load import check_id
-from .pipeline import check as run_check
+from .errors import BuilderError, Diagnostic
 
-ROOT_HELP = "The project folder (holds mkdocs.yml and content/)."
+ROOT_HELP = "The project folder (holds mkdocs.yml and content/); by default the nearest one above the current folder."
 
 
-def _root(project: str) -> Path:
-    return Path(project).resolve()
+def find_project(start: Path) -> Path | None:
+    """The nearest folder from `start` upward that holds mkdocs.yml or content/kb.yml (as git finds .git)."""
+    for folder in [start, *start.parents]:
+        if (folder / "mkdocs.yml").is_file() or (folder / "content" / "kb.yml").is_file():
+            return folder
+    return None
+
+
+def _root(project: str | None) -> Path:
+    if project is not None:
+        return Path(project).resolve()
+    here = Path.cwd().resolve()
+    return find_project(here) or here
+
+
+def _run_check(root: Path):
+    from .pipeline import check as run_check
+
+    try:
+        return run_check(root / "content", root)
+    except OSError as exc:
+        from .site import file_system_message
+
+        click.echo(file_system_message(exc, root), err=True)
+        sys.exit(1)
+
+
+class KbGroup(click.Group):
+    """Ctrl-C or SIGTERM anywhere: one line and the shell's exit status, never a traceback."""
+
+    def invoke(self, ctx):
+        from .site import Terminated, terminate_as_interrupt
+
+        try:
+            with terminate_as_interrupt():
+                return super().invoke(ctx)
+        except Terminated:
+            click.echo("kb: terminated", err=True)
+            sys.exit(143)
+        except KeyboardInterrupt:
+            click.echo("kb: interrupted", err=True)
+            sys.exit(130)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool) -> int:
@@ -32,46 +70,50 @@ def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool) -> int:
     return 1 if fatal else 0
 
 
-@click.group()
+@click.group(cls=KbGroup)
 @click.version_option(package_name="kb")
 def main() -> None:
     """kb: a knowledge base of who and what your news articles are about."""
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(project: str, strict: bool) -> None:
     """Validate content/ and print every problem as path:line:col."""
     root = _root(project)
-    result = run_check(root / "content", root)
+    result = _run_check(root)
     sys.exit(_print_diagnostics(result.diagnostics, strict))
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--site-dir", default=None, help="Where to put the site (default: site/ in the project).")
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
 def build(project: str, site_dir: str | None, strict: bool) -> None:
     """Check content, generate Markdown, render the site with MkDocs, swap it into site/."""
-    from .site import build_site
+    from .site import FileSystemError, SiteDirRefused, build_site, deferred_signals
 
     root = _root(project)
-    target = Path(site_dir).resolve() if site_dir else root / "site"
+    target = Path(site_dir).absolute() if site_dir else root / "site"
     try:
         log_lines = build_site(root, target, strict_content=strict)
+    except (SiteDirRefused, FileSystemError) as exc:
+        click.echo(f"{exc}", err=True)
+        sys.exit(1)
     except BuilderError as exc:
         click.echo(f"{exc}", err=True)
         click.echo("kb: nothing was built; the previous site is unchanged", err=True)
         sys.exit(1)
-    for line in log_lines:
-        if ": warning: " in line or ": note: " in line:
-            click.echo(line.split(": ", 1)[1])
-    click.echo(f"kb: site built in {target} (open {target / 'index.html'})")
+    with deferred_signals():  # the new site is in place: report it, whatever arrives now
+        for line in log_lines:
+            if ": warning: " in line or ": note: " in line:
+                click.echo(line.split(": ", 1)[1])
+        click.echo(f"kb: site built in {target} (open {target / 'index.html'})")
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--full/--dirty", default=False, show_default=True,
               help="After an edit, rebuild every page (--full) or only pages whose Markdown changed (--dirty).")
@@ -80,10 +122,13 @@ def serve(project: str, dev_addr: str, full: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort
 
+    from .site import ensure_docs_dir
+
     root = _root(project)
-    result = run_check(root / "content", root)
+    result = _run_check(root)
     if _print_diagnostics(result.diagnostics, False):
         sys.exit(1)
+    ensure_docs_dir(root)
     try:
         mkdocs_serve(
             config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
@@ -102,15 +147,21 @@ def slugify(name: str) -> str:
 @main.command()
 @click.argument("entity_type")
 @click.argument("name")
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 def new(entity_type: str, name: str, project: str) -> None:
     """Create content/entities/<id>.yaml for a new entity, e.g. kb new person "Satya Nadella"."""
     import yaml
 
-    from .load import load_corpus
+    from .load import check_id, load_corpus
+    from .site import file_system_message
+    from .validate import name_problem
 
     root = _root(project)
     corpus, _ = load_corpus(root / "content", root)
+    problem = name_problem(name)
+    if problem:
+        click.echo(f"kb: invalid name: {problem}", err=True)
+        sys.exit(1)
     types = corpus.vocabulary.entity_types if corpus.vocabulary else {}
     if types and entity_type not in types:
         click.echo(f"kb: unknown entity type '{entity_type}'; expected one of: {', '.join(types)}", err=True)
@@ -129,13 +180,18 @@ def new(entity_type: str, name: str, project: str) -> None:
         + body
         + "aliases: []\nsummary: \"\"\nrelations: []\n"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        click.echo(file_system_message(exc, root), err=True)
+        sys.exit(1)
     click.echo(str(path.relative_to(root)))
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if the committed schema files are out of date.")
 def schema(project: str, check_only: bool) -> None:
     """Write the JSON Schemas for entity files, kb.yml and front matter into schema/."""

@@ -239,7 +239,7 @@ def _template_problem(template: str, exc: Exception) -> str:
 
 
 def _templates_digest(templates_dir: Path) -> str:
-    return digest(*(f"{p.name}\x00{p.read_text(encoding='utf-8')}" for p in sorted(templates_dir.glob("*.j2"))))
+    return digest(*(f"{p.name}\x00{p.read_bytes().decode('utf-8', 'surrogateescape')}" for p in sorted(templates_dir.glob("*.j2"))))
 
 
 def _article_fingerprint(graph: Graph, view, templates: str) -> str:
@@ -344,7 +344,7 @@ def _redirects(graph: Graph, r: Renderer) -> dict[str, str]:
         claims.setdefault(entity_id, set()).add(entity_id)
     pages = {}
     for slug, owners in sorted(claims.items()):
-        if slug in RESERVED_ROOTS:
+        if slug in RESERVED_ROOTS or len(slug) > 120:  # a folder name must fit the file system
             continue
         if len(owners) > 1:  # a name several entities share gets a page that lists them
             page = f"{slug}/index.md"
