@@ -72,7 +72,7 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diagnostics: lis
         return []
     problem = outside_project(folder, root)
     if problem:
-        diagnostics.append(error(Location(relative_path(folder, root)), problem))
+        diagnostics.append(error(Location(_display(folder, root)), problem))
         return []
     try:
         entries = sorted(folder.iterdir())
@@ -110,12 +110,15 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+OUTSIDE = "symbolic link points outside the project; copy what it points to into content/ instead"
+
+
 def outside_project(path: Path, root: Path) -> str | None:
     """Why a path in content/ cannot be read: a broken symbolic link, a loop, or one pointing outside the project."""
     if not path.is_symlink():
         if path.resolve().is_relative_to(root.resolve()):
             return None
-        return "symbolic link points outside the project; copy the files into content/ instead"
+        return OUTSIDE
     try:
         target = path.resolve(strict=True)
     except RuntimeError:
@@ -127,7 +130,7 @@ def outside_project(path: Path, root: Path) -> str | None:
             return "symbolic link loop"
         return f"cannot follow the symbolic link: {exc.strerror or exc}"
     if not target.is_relative_to(root.resolve()):
-        return "symbolic link points outside the project; copy the file into content/ instead"
+        return OUTSIDE
     return None
 
 

@@ -1,0 +1,366 @@
+"""Hostile input: every bad file, name, folder, permission or signal gets one clear line and exit 1.
+
+Each case asserts the exact outcome: the located error (or the one plain line for a
+file-system problem), the exit status, and where a build was attempted, that the
+previous site/ is byte-identical afterwards (hashed before and after). Content cases
+run `kb check` (cheap: they stop before MkDocs); the cases about site/, build/ and
+signals run a real `kb build`. Permission cases drop to the user `nobody` when the
+tests run as root (root reads files whatever their mode), so they test the real thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder import cache as build_cache
+from builder.cli import main
+from builder.figures import find_figures
+from builder.pipeline import build_docs
+from builder.site import MARKER, check_site_dir, deferred_signals, is_kb_site
+
+from .conftest import FIXTURES, KB, ROOT, copy_project
+
+DEEP = 30_000
+ENTITY = "content/entities/x.yaml"
+ARTICLE = "content/articles/acme-opens-lab.md"
+ARTICLE_TEXT = (
+    "---\ntitle: Acme opens a lab\npublisher: The Daily Test\ndate: 2024-03-05\nauthor: A. Writer\n"
+    "url: https://example.com/acme\n---\n\nAcme Corporation opened a research lab in Springfield on Tuesday."
+    " Acme Research will run it.\n"
+)
+CONTROL = "contains the control character {}; names and aliases are one line of plain text"
+NO_LETTER = "has no letter or digit: it would link punctuation all over the articles"
+DEPTH = "error: YAML nested more than 50 levels deep"
+SHORT = "it will link every occurrence in the articles; mark it `ambiguous: true` or remove it"
+RESERVED = "is reserved for the index page of the folder that kb generates"
+AS_ROOT = os.geteuid() == 0
+
+
+def entity(extra: str = "", name: str = "X Corp") -> str:
+    return f"name: {name}\ntype: organisation\n{extra}"
+
+
+def site_hash(folder: Path) -> str:
+    """Every path, mode and byte under folder."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        h.update(f"{path.relative_to(folder)}\0{stat.filemode(info.st_mode)}\0".encode())
+        if path.is_file() and not path.is_symlink():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def tree_hash(folder: Path) -> str:
+    return site_hash(folder) if folder.exists() else "missing"
+
+
+def write(project: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def check(project: Path, *args: str) -> tuple[str, int]:
+    result = CliRunner().invoke(main, ["check", "--project", str(project), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.output, result.exit_code
+
+
+def _drop_file_capabilities() -> None:
+    """In the child, before exec: root keeps its uid but loses the capabilities that bypass file modes.
+
+    (Running as `nobody` would need the interpreter and the venv to be reachable by nobody;
+    dropping CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_FOWNER from the bounding set makes
+    the exec'd kb obey chmod like any user.)
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2, 3):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop a capability for a permission test")
+
+
+def run(args: list[str], cwd: Path | None = None, as_user: bool = False, **kwargs) -> subprocess.CompletedProcess:
+    """`kb args...`; as_user: without root's power over file modes when the tests run as root."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    preexec = _drop_file_capabilities if as_user and AS_ROOT else None
+    return subprocess.run([KB, *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=300,
+                          env=env, preexec_fn=preexec, **kwargs)
+
+
+# --- content: each case one located line from `kb check` ------------------------------------
+
+# Nested YAML used to segfault libyaml (exit 139): run in a child process to prove it no longer does.
+DEEP_CASES = [
+    ("deep-flow-sequence", {ENTITY: "name: " + "[" * DEEP}, f"{ENTITY}:1:57: {DEPTH}"),
+    ("deep-block-sequence", {ENTITY: "- " * DEEP + "x\n"}, f"{ENTITY}:1:103: {DEPTH}"),
+    ("deep-flow-mapping", {ENTITY: "{a: " * DEEP}, f"{ENTITY}:1:205: {DEPTH}"),
+    ("deep-kb-yml", {"content/kb.yml": "title: [" + "[" * DEEP + "\n"}, f"content/kb.yml:1:58: {DEPTH}"),
+    ("deep-front-matter", {ARTICLE: "---\ntitle: " + "[" * DEEP + "\n---\n\nBody.\n"}, f"{ARTICLE}:2:58: {DEPTH}"),
+    ("deep-mixed", {ENTITY: "name: X\ntype: organisation\nsummary: " + "[{" * (DEEP // 2) + "\n"},
+     f"{ENTITY}:3:60: {DEPTH}"),
+]
+
+
+@pytest.mark.parametrize("files, expected", [c[1:] for c in DEEP_CASES], ids=[c[0] for c in DEEP_CASES])
+def test_deeply_nested_yaml_is_one_located_error_not_a_crash(project: Path, files, expected):
+    write(project, files)
+    result = run(["check", "--project", str(project)])
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == f"{expected}\n1 error, 0 warnings\n"
+    assert result.stderr == ""
+
+
+def test_moderately_nested_flow_yaml_still_loads(project: Path):
+    # many [[wikilinks]] push the cheap nesting bound over its limit: the event walk must let them through
+    links = " ".join(["[[acme]]"] * 1200)
+    write(project, {"content/entities/acme-research.yaml": f"name: Acme Research\ntype: organisation\nsummary: \"{links}\"\n"})
+    assert check(project) == ("0 errors, 0 warnings\n", 0)
+
+
+LONG_A = "a" * 121
+LONG_B = "b" * 200
+CHECK_CASES = [
+    ("huge-integer", {ENTITY: entity(f"facts:\n  - text: A fact.\n    value: {'9' * 5000}\n")},
+     f"{ENTITY}:5:12: error: number too long (5,000 characters); quote it if it is text"),
+    ("huge-integer-name", {ENTITY: "name: " + "1" * 4400 + "\ntype: organisation\n"},
+     f"{ENTITY}:1:7: error: number too long (4,400 characters); quote it if it is text"),
+    ("long-file-name", {f"content/entities/{LONG_A}.yaml": entity()},
+     f"content/entities/{LONG_A}.yaml:1:1: error: invalid id '{LONG_A}' (from the file name):"
+     " ids are at most 120 characters; this one has 121"),
+    ("long-article-file-name", {f"content/articles/{LONG_B}.md": ARTICLE_TEXT},
+     f"content/articles/{LONG_B}.md:1:1: error: invalid id '{LONG_B}' (from the file name):"
+     " ids are at most 120 characters; this one has 200"),
+    ("long-name", {ENTITY: entity(name="N" * 300)},
+     f"{ENTITY}:1:1: error: name '{'N' * 59}…' is 300 characters long; names and aliases are at most 200"),
+    ("long-alias", {ENTITY: entity("aliases:\n  - " + "A" * 256 + "\n")},
+     f"{ENTITY}:4:5: error: alias '{'A' * 59}…' is 256 characters long; names and aliases are at most 200"),
+    ("newline-in-name", {ENTITY: entity(name='"X\\ncontent/kb.yml:1:1: error: forged"')},
+     f"{ENTITY}:1:1: error: name 'X\\u000acontent/kb.yml:1:1: error: forged' " + CONTROL.format("U+000A")),
+    ("tab-in-alias", {ENTITY: entity('aliases:\n  - "X\\tCorp"\n')},
+     f"{ENTITY}:4:5: error: alias 'X\\u0009Corp' " + CONTROL.format("U+0009")),
+    ("escape-in-alias", {ENTITY: entity('aliases:\n  - "X\\e[31mCorp"\n')},
+     f"{ENTITY}:4:5: error: alias 'X\\u001b[31mCorp' " + CONTROL.format("U+001B")),
+    ("c1-in-name", {ENTITY: entity(name='"X\\x85Corp"')},
+     f"{ENTITY}:1:1: error: name 'X\\u0085Corp' " + CONTROL.format("U+0085")),
+    ("bidi-in-alias", {ENTITY: entity('aliases:\n  - "X\\u202eproC"\n')},
+     f"{ENTITY}:4:5: error: alias 'X\\u202eproC' " + CONTROL.format("U+202E")),
+    ("line-separator-in-name", {ENTITY: entity(name='"X\\u2028Corp"')},
+     f"{ENTITY}:1:1: error: name 'X\\u2028Corp' " + CONTROL.format("U+2028")),
+    ("comma-alias", {ENTITY: entity('aliases:\n  - ","\n')}, f"{ENTITY}:4:5: error: alias ',' {NO_LETTER}"),
+    ("dash-alias", {ENTITY: entity('aliases:\n  - "-"\n')}, f"{ENTITY}:4:5: error: alias '-' {NO_LETTER}"),
+    ("quote-alias", {ENTITY: entity('aliases:\n  - "’"\n')}, f"{ENTITY}:4:5: error: alias '’' {NO_LETTER}"),
+    ("punctuation-name", {ENTITY: entity(name='"--"')}, f"{ENTITY}:1:1: error: name '--' {NO_LETTER}"),
+    ("article-id-index", {"content/articles/index.md": ARTICLE_TEXT},
+     f"content/articles/index.md:1:1: error: the article id 'index' (from the file name) {RESERVED}; rename the file"),
+    ("entity-id-index", {"content/entities/index.yaml": entity()},
+     f"content/entities/index.yaml:1:1: error: the entity id 'index' (from the file name) {RESERVED}; rename the file"),
+    ("type-id-index", {"content/kb.yml": (FIXTURES / "minimal/content/kb.yml").read_text().replace(
+        "entity_types:\n", "entity_types:\n  index: {label: I, plural: Is}\n")},
+     f"content/kb.yml:1:1: error: the entity type 'index' {RESERVED} (types/index/); use another key"),
+    ("uppercase-url-scheme", {ARTICLE: ARTICLE_TEXT.replace("https://example.com/acme", "HTTPS://example.com/acme")},
+     f"{ARTICLE}:6:6: error: invalid URL 'HTTPS://example.com/acme' in 'url': write the scheme in lowercase ('https://')"),
+    ("mixed-case-url-scheme", {ARTICLE: ARTICLE_TEXT.replace("https://example.com/acme", "Http://example.com/acme")},
+     f"{ARTICLE}:6:6: error: invalid URL 'Http://example.com/acme' in 'url': write the scheme in lowercase ('http://')"),
+]
+
+
+@pytest.mark.parametrize("files, expected", [c[1:] for c in CHECK_CASES], ids=[c[0] for c in CHECK_CASES])
+def test_hostile_content_is_one_located_error(project: Path, files, expected):
+    write(project, files)
+    assert check(project) == (f"{expected}\n1 error, 0 warnings\n", 1)
+
+
+WARN_CASES = [
+    ("one-letter-alias", entity('aliases:\n  - s\n'), f"{ENTITY}:4:5: warning: alias 's' is only 1 character: {SHORT}"),
+    ("two-letter-alias", entity('aliases:\n  - Ac\n'), f"{ENTITY}:4:5: warning: alias 'Ac' is only 2 characters: {SHORT}"),
+]
+
+
+@pytest.mark.parametrize("text, expected", [c[1:] for c in WARN_CASES], ids=[c[0] for c in WARN_CASES])
+def test_very_short_aliases_are_warned_about(project: Path, text, expected):
+    write(project, {ENTITY: text})
+    output, code = check(project)
+    assert expected in output.splitlines()
+    assert code == 0
+    assert check(project, "--strict")[1] == 1
+
+
+def test_a_short_alias_marked_ambiguous_is_not_warned_about(project: Path):
+    write(project, {ENTITY: entity("aliases:\n  - {name: XC, ambiguous: true}\n")})
+    assert "only 2 characters" not in check(project)[0]
+
+
+# --- content/ as a file system: symlinks, folders, permissions --------------------------------
+
+
+def test_symlink_to_a_file_outside_the_project_is_refused(project: Path, tmp_path: Path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(entity())
+    (project / "content/entities/leak.yaml").symlink_to(secret)
+    expected = "content/entities/leak.yaml:1:1: error: symbolic link points outside the project; copy what it points to into content/ instead"
+    assert check(project) == (f"{expected}\n1 error, 0 warnings\n", 1)
+
+
+def test_symlinked_folder_outside_the_project_is_refused(project: Path, tmp_path: Path):
+    outside = tmp_path / "elsewhere"
+    shutil.move(project / "content/articles", outside)
+    (project / "content/articles").symlink_to(outside)
+    output, code = check(project)
+    assert output.splitlines()[0] == ("content/articles:1:1: error: symbolic link points outside the project;"
+                                      " copy what it points to into content/ instead")
+    assert code == 1
+
+
+def test_symlink_inside_the_project_is_followed(project: Path):
+    (project / "shared").mkdir()
+    shutil.move(project / "content/entities/springfield.yaml", project / "shared/springfield.yaml")
+    (project / "content/entities/springfield.yaml").symlink_to(project / "shared/springfield.yaml")
+    assert check(project) == ("0 errors, 0 warnings\n", 0)
+
+
+def test_broken_symlink_is_reported(project: Path):
+    (project / "content/entities/gone.yaml").symlink_to(project / "nowhere.yaml")
+    expected = f"content/entities/gone.yaml:1:1: error: broken symbolic link (to {project / 'nowhere.yaml'})"
+    assert check(project) == (f"{expected}\n1 error, 0 warnings\n", 1)
+
+
+def test_symlink_loop_is_reported(project: Path):
+    (project / "content/entities/a.yaml").symlink_to(project / "content/entities/b.yaml")
+    (project / "content/entities/b.yaml").symlink_to(project / "content/entities/a.yaml")
+    assert check(project) == (
+        "content/entities/a.yaml:1:1: error: symbolic link loop\n"
+        "content/entities/b.yaml:1:1: error: symbolic link loop\n2 errors, 0 warnings\n", 1)
+
+
+def test_folder_named_like_an_entity_file_is_an_error(project: Path):
+    (project / "content/entities/x.yaml").mkdir()
+    expected = "content/entities/x.yaml:1:1: error: 'x.yaml' is a folder, not a file"
+    assert check(project) == (f"{expected}\n1 error, 0 warnings\n", 1)
+
+
+def test_subfolder_is_reported_not_silently_skipped(project: Path):
+    write(project, {"content/articles/2024/old.md": ARTICLE_TEXT})
+    expected = ("content/articles/2024:1:1: warning: '2024' is a folder: kb reads only the files directly in"
+                " content/articles/; it is ignored")
+    assert check(project) == (f"{expected}\n0 errors, 1 warning\n", 0)
+
+
+def test_kb_yml_as_a_folder_is_an_error(project: Path):
+    (project / "content/kb.yml").unlink()
+    (project / "content/kb.yml").mkdir()
+    output, code = check(project)
+    assert output.splitlines()[0] == "content/kb.yml:1:1: error: is a folder; content/kb.yml must be a file"
+    assert code == 1
+
+
+@pytest.fixture
+def shared_project(project: Path):
+    """The project, with every mode restored afterwards so that pytest can remove it."""
+    yield project
+    for path in [project, *project.rglob("*")]:
+        if not path.is_symlink():
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+
+
+def deny(path: Path, mode: int) -> None:
+    os.chmod(path, mode)
+
+
+def test_permission_tests_really_lose_access(shared_project: Path):
+    """The guard for every permission case: the kb child cannot read a file with mode 000."""
+    deny(shared_project / "content/kb.yml", 0o000)
+    probe = subprocess.run(["cat", str(shared_project / "content/kb.yml")], capture_output=True, text=True,
+                           preexec_fn=_drop_file_capabilities if AS_ROOT else None)
+    assert probe.returncode == 1 and "Permission denied" in probe.stderr
+
+
+PERMISSION_CASES = [
+    ("unreadable-entity", "content/entities/acme.yaml", 0o000,
+     "content/entities/acme.yaml:1:1: error: cannot read the file: Permission denied"),
+    ("unreadable-article", ARTICLE, 0o000, f"{ARTICLE}:1:1: error: cannot read the file: Permission denied"),
+    ("unreadable-kb-yml", "content/kb.yml", 0o000, "content/kb.yml:1:1: error: cannot read the file: Permission denied"),
+    ("unreadable-entities-folder", "content/entities", 0o000,
+     "content/entities:1:1: error: cannot read the folder: Permission denied"),
+    ("unreadable-articles-folder", "content/articles", 0o311,
+     "content/articles:1:1: error: cannot read the folder: Permission denied"),
+]
+
+
+@pytest.mark.parametrize("rel, mode, expected", [c[1:] for c in PERMISSION_CASES], ids=[c[0] for c in PERMISSION_CASES])
+def test_unreadable_content_is_one_located_error(shared_project: Path, rel, mode, expected):
+    deny(shared_project / rel, mode)
+    result = run(["check", "--project", str(shared_project)], as_user=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines()[0] == expected
+    assert "Traceback" not in result.stderr
+
+
+# --- kb new -----------------------------------------------------------------------------------
+
+
+NEW_CASES = [
+    ("name-too-long", "N" * 300, "kb: invalid name: is 300 characters long; names and aliases are at most 200"),
+    ("id-too-long", " ".join(["word"] * 30), "kb: cannot make an id from the name '" + " ".join(["word"] * 30) + "'"),
+    ("newline", "Evil\nCorp", "kb: invalid name: contains the control character U+000A; names and aliases are one line of plain text"),
+    ("punctuation", "!!", "kb: invalid name: has no letter or digit: it would link punctuation all over the articles"),
+]
+
+
+@pytest.mark.parametrize("name, expected", [c[1:] for c in NEW_CASES], ids=[c[0] for c in NEW_CASES])
+def test_kb_new_refuses_bad_names_with_one_line(project: Path, name, expected):
+    before = tree_hash(project / "content")
+    result = run(["new", "organisation", name, "--project", str(project)])
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", expected + "\n")
+    assert tree_hash(project / "content") == before
+
+
+def test_kb_new_in_a_read_only_folder_is_one_line(shared_project: Path):
+    deny(shared_project / "content/entities", 0o555)
+    result = run(["new", "organisation", "Read Only", "--project", str(shared_project)], as_user=True)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "kb: content/entities/read-only.yaml: Permission denied\n"
+
+
+# --- the project is found from a subdirectory, like git -------------------------------------
+
+
+def test_check_from_a_subdirectory_finds_the_project(project: Path):
+    result = run(["check"], cwd=project / "content" / "articles")
+    assert (result.returncode, result.stdout) == (0, "0 errors, 0 warnings\n")
+
+
+def test_new_from_a_subdirectory_writes_into_the_project(project: Path):
+    result = run(["new", "person", "Ann Other"], cwd=project / "content" / "entities")
+    assert (result.returncode, result.stdout) == (0, "content/entities/ann-other.yaml\n"), result.stderr
+    assert (project / "content/entities/ann-other.yaml").is_file()
+    assert not (project / "content/entities/content").exists()
+
+
+def test_explicit_project_still_wins(project: Path, tmp_path: Path):
+    result = run(["check", "--project", str(project)], cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "0 errors, 0 warnings\n")
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def test_a_309_digit_number_is_not_a_figure_and_does_not_crash(project: Path, tmp_path: Path):
+    huge = "9" * 400
+    assert find_figures(f"Acme paid ${huge} million for {huge} sites.") == []
+    write(project, {ARTICLE: ARTICLE_TEXT.replace("on Tuesday.", f"on Tuesday for ${huge} billion and {huge} people.")})
+    result = build_docs(project / "content", tmp_path / "docs", root=project)
+    assert result.pages_written > 0
