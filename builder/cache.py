@@ -16,6 +16,7 @@ starts afresh. Reading and writing happen at the pipeline's edges.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import gzip
 import hashlib
 import hmac
@@ -192,6 +193,10 @@ def write_cache(cache_dir: Path | None, cache: BuildCache) -> None:
     payload = gzip.compress(_dumps(data), compresslevel=1, mtime=0)
     rest = _header() + b"\n" + payload
     mac = hmac.new(key, rest, "sha256").hexdigest().encode()
+    target = cache_dir / CACHE_FILE
+    if os.path.lexists(target) and not os.path.islink(target) and not os.path.isfile(target):
+        raise OSError(errno.EISDIR if os.path.isdir(target) else errno.EEXIST,
+                      "not a regular file: remove it, kb rebuilds its cache", str(target))
     tmp = cache_dir / (CACHE_FILE + ".tmp")
     if os.path.lexists(tmp):
         os.unlink(tmp)

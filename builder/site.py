@@ -78,8 +78,10 @@ def check_site_dir(root: Path, site_dir: Path, docs_dir: Path | None = None) -> 
     if target == home or home.is_relative_to(target):
         refuse("it is your home folder or contains it")
     for inside in [root / "content", root / "templates"] + ([docs_dir] if docs_dir else []):
-        if target.is_relative_to(inside.resolve()):
-            refuse(f"it is inside {inside.resolve().relative_to(root) if inside.resolve().is_relative_to(root) else inside}")
+        inside = inside.resolve()
+        if target.is_relative_to(inside):
+            shown_inside = inside.relative_to(root).as_posix() if inside.is_relative_to(root) else str(inside)
+            refuse(f"it is {shown_inside}/ or inside it")
     if not target.exists():
         return
     if not target.is_dir():
@@ -140,6 +142,8 @@ def file_system_message(exc: OSError, root: Path) -> str:
             where = Path(os.path.abspath(where)).relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
+        if where == ".":
+            where = str(root)
     reason = exc.strerror or exc.__class__.__name__
     return f"kb: {where}: {reason}" if where else f"kb: {reason}"
 
@@ -193,10 +197,29 @@ def _umask() -> int:
 
 
 def _new_temp_dir(parent: Path, prefix: str) -> Path:
-    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    except OSError as exc:  # name the folder the user knows, not the random one
+        raise OSError(exc.errno, f"cannot create a folder here: {exc.strerror}", str(parent)) from None
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; a site is for a web server to read
     (tmp / BUILDING).write_text(f"{os.getpid()}\n", encoding="utf-8")
     return tmp
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder kb made (a temporary or swapped-out site), read-only parts included."""
+
+    def retry(function, path, _exc_info):
+        try:
+            parent = os.path.dirname(path)
+            os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, os.stat(path).st_mode | stat.S_IRWXU)
+            function(path)
+        except OSError:
+            pass
+
+    shutil.rmtree(folder, onerror=retry)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -230,7 +253,7 @@ def remove_stale_temp_dirs(parent: Path) -> list[Path]:
         elif is_kb_site(folder):
             stale = True  # an old site swapped out whose removal was cut short
         if stale:
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_tree(folder)
             removed.append(folder)
     return removed
 
@@ -285,12 +308,12 @@ def _build(root: Path, site_dir: Path, strict_content: bool) -> list[str]:
             old = _swap(tmp, site_dir)
             tmp = None
             if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+                remove_tree(old)
     except (Abort, ConfigurationError, MkDocsException) as exc:
         raise SiteError(_clean_message(exc, lines.getvalue())) from None
     finally:
         if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+            remove_tree(tmp)
         mkdocs_log.removeHandler(handler)
         mkdocs_log.setLevel(level)
         os.environ.pop("KB_STRICT", None)

@@ -93,10 +93,17 @@ def _drop_file_capabilities() -> None:
             raise OSError(ctypes.get_errno(), "cannot drop a capability for a permission test")
 
 
-def run(args: list[str], cwd: Path | None = None, as_user: bool = False, **kwargs) -> subprocess.CompletedProcess:
+def run(args: list[str], cwd: Path | None = None, as_user: bool = False, umask: int | None = None,
+        **kwargs) -> subprocess.CompletedProcess:
     """`kb args...`; as_user: without root's power over file modes when the tests run as root."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    preexec = _drop_file_capabilities if as_user and AS_ROOT else None
+
+    def preexec():
+        if umask is not None:
+            os.umask(umask)
+        if as_user and AS_ROOT:
+            _drop_file_capabilities()
+
     return subprocess.run([KB, *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=300,
                           env=env, preexec_fn=preexec, **kwargs)
 
@@ -364,3 +371,152 @@ def test_a_309_digit_number_is_not_a_figure_and_does_not_crash(project: Path, tm
     write(project, {ARTICLE: ARTICLE_TEXT.replace("on Tuesday.", f"on Tuesday for ${huge} billion and {huge} people.")})
     result = build_docs(project / "content", tmp_path / "docs", root=project)
     assert result.pages_written > 0
+
+
+# --- kb build: what --site-dir will replace -----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_template(tmp_path_factory) -> Path:
+    """The minimal project built once with `kb build`; tests copy it."""
+    project = copy_project(FIXTURES / "minimal" / "content", tmp_path_factory.mktemp("built") / "kb")
+    result = run(["build", "--project", str(project)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+@pytest.fixture
+def built(built_template: Path, tmp_path: Path) -> Path:
+    project = tmp_path / "kb"
+    shutil.copytree(built_template, project, symlinks=True)
+    yield project
+    for path in [project, *project.rglob("*")]:
+        if not path.is_symlink() and path.exists():
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+
+
+REFUSE = "kb: refusing to build into {}: {}; choose an empty or new folder"
+
+
+def _docs_folder(project: Path) -> Path:
+    folder = project / "docs"
+    write(project, {"docs/CONTENT.md": "# How to write content\n"})
+    return folder
+
+
+def _gh_pages(project: Path) -> Path:
+    folder = project.parent / "gh-pages"
+    write(project.parent, {"gh-pages/.git/HEAD": "ref: refs/heads/gh-pages\n", "gh-pages/index.html": "<p>old</p>\n"})
+    return folder
+
+
+def _other_project(project: Path) -> Path:
+    folder = project.parent / "other"
+    write(project.parent, {"other/mkdocs.yml": "site_name: other\n"})
+    return folder
+
+
+def _holds_content(project: Path) -> Path:
+    folder = project.parent / "work"
+    write(project.parent, {"work/content/notes.md": "mine\n"})
+    return folder
+
+
+def _a_file(project: Path) -> Path:
+    write(project.parent, {"notes.txt": "mine\n"})
+    return project.parent / "notes.txt"
+
+
+def _a_symlink(project: Path) -> Path:
+    (project.parent / "real").mkdir()
+    (project.parent / "link").symlink_to(project.parent / "real")
+    return project.parent / "link"
+
+
+def _site_with_a_user_file(project: Path) -> Path:
+    folder = project.parent / "old-site"
+    shutil.copytree(project / "site", folder)
+    (folder / MARKER).unlink()
+    write(project.parent, {"old-site/notes.md": "mine\n"})
+    return folder
+
+
+SITE_DIR_CASES = [
+    ("content", lambda p: p / "content", "it is content/ or inside it"),
+    ("inside-content", lambda p: p / "content" / "articles", "it is content/ or inside it"),
+    ("templates", lambda p: p / "templates", "it is templates/ or inside it"),
+    ("docs-dir", lambda p: p / "build" / "docs", "it is build/docs/ or inside it"),
+    ("user-docs", _docs_folder, f"kb did not build it (no {MARKER} file in it)"),
+    ("gh-pages-checkout", _gh_pages, "it holds .git"),
+    ("another-project", _other_project, "it holds mkdocs.yml"),
+    ("holds-content", _holds_content, "it holds content"),
+    ("project-root", lambda p: p, "it is the project folder or contains it"),
+    ("above-the-project", lambda p: p.parent, "it is the project folder or contains it"),
+    ("file-system-root", lambda p: Path("/"), "it is the file system root"),
+    ("home", lambda p: Path.home(), "it is your home folder or contains it"),
+    ("a-file", _a_file, "it is not a folder"),
+    ("a-symlink", _a_symlink, "it is a symbolic link"),
+    ("old-site-with-user-file", _site_with_a_user_file, f"kb did not build it (no {MARKER} file in it)"),
+]
+
+
+@pytest.mark.parametrize("make, why", [c[1:] for c in SITE_DIR_CASES], ids=[c[0] for c in SITE_DIR_CASES])
+def test_site_dir_refuses_folders_kb_did_not_build(built: Path, make, why):
+    target = make(built)
+    if target == Path.home() and built.is_relative_to(Path.home()):
+        why = "it is the project folder or contains it"
+    guarded = target if target.is_dir() and target not in (Path("/"), Path.home(), built.parent) else None
+    before = tree_hash(guarded) if guarded else None
+    site_before = site_hash(built / "site")
+    result = run(["build", "--project", str(built), "--site-dir", str(target)])
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == REFUSE.format(target, why) + "\n"
+    if guarded:
+        assert tree_hash(guarded) == before
+    assert site_hash(built / "site") == site_before
+    assert not list(built.parent.glob(".site-*")) and not list(built.glob(".site-*"))
+
+
+def test_check_site_dir_accepts_new_and_empty_folders(tmp_path: Path):
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "empty").mkdir()
+    check_site_dir(tmp_path / "kb", tmp_path / "empty")
+    check_site_dir(tmp_path / "kb", tmp_path / "new" / "site")
+
+
+def test_a_site_from_before_the_marker_is_recognised_by_its_shape(built: Path):
+    assert is_kb_site(built / "site")
+    (built / "site" / MARKER).unlink()
+    assert is_kb_site(built / "site")  # sitemap.xml, search index, assets/kb.css and only served files
+    write(built, {"site/assets/notes.txt": "mine\n"})
+    assert not is_kb_site(built / "site")
+
+
+def test_build_replaces_an_old_site_cleans_stale_temp_folders_and_respects_the_umask(built: Path):
+    (built / "site" / MARKER).unlink()  # built by a kb without the marker
+    stale = built / ".site-killed"
+    write(built, {".site-killed/.kb-building": "999999999\n", ".site-killed/index.html": "half\n"})
+    swapped = built / ".site-old-cut"
+    shutil.copytree(built / "site", swapped)
+    write(built, {".site-user/notes.md": "mine\n"})  # not kb's: kept
+    result = run(["build", "--project", str(built)], umask=0o027)
+    assert result.returncode == 0, result.stderr
+    assert (built / "site" / MARKER).is_file()
+    assert not stale.exists() and not swapped.exists()
+    assert (built / ".site-user" / "notes.md").read_text() == "mine\n"
+    assert stat.S_IMODE((built / "site").stat().st_mode) == 0o750
+    assert stat.S_IMODE((built / "site" / "index.html").stat().st_mode) == 0o640
+
+
+def test_site_is_world_readable_with_the_usual_umask(built_template: Path):
+    assert stat.S_IMODE((built_template / "site").stat().st_mode) == 0o755  # umask 022, not mkdtemp's 0700
+
+
+def test_build_into_an_empty_folder_after_rm_rf_build(built: Path, tmp_path: Path):
+    shutil.rmtree(built / "build")
+    target = tmp_path / "public"
+    target.mkdir()
+    result = run(["build", "--project", str(built), "--site-dir", str(target)])
+    assert result.returncode == 0, result.stderr
+    assert (target / "index.html").is_file() and (target / MARKER).is_file()
+    assert (built / "build" / "docs" / "index.md").is_file()
