@@ -173,18 +173,25 @@ def terminate_as_interrupt():
 
 
 @contextlib.contextmanager
-def deferred_signals():
-    """SIGINT and SIGTERM wait until the block is done (then they are delivered)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def deferred_signals(redeliver: bool = False):
+    """SIGINT and SIGTERM wait until the block is done; then they are delivered (redeliver) or dropped.
+
+    Dropped is for a block after which the work is done (the new site is in place): stopping
+    then would only report a failure that did not happen.
+    """
     received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
     previous = {sig: signal.signal(sig, lambda s, f: received.append(s)) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield received
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if redeliver:
+            for sig in dict.fromkeys(received):
+                os.kill(os.getpid(), sig)
 
 
 # --- the build ---------------------------------------------------------------------------------
@@ -294,7 +301,8 @@ def _build(root: Path, site_dir: Path, strict_content: bool) -> list[str]:
     level = mkdocs_log.level
     tmp: Path | None = None
     try:
-        tmp = _new_temp_dir(site_dir.parent, ".site-")
+        with deferred_signals(redeliver=True):  # a stop now must not lose track of the new folder
+            tmp = _new_temp_dir(site_dir.parent, ".site-")
         mkdocs_log.addHandler(handler)
         mkdocs_log.setLevel(logging.INFO)
         if strict_content:

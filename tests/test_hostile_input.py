@@ -16,6 +16,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -520,3 +521,209 @@ def test_build_into_an_empty_folder_after_rm_rf_build(built: Path, tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert (target / "index.html").is_file() and (target / MARKER).is_file()
     assert (built / "build" / "docs" / "index.md").is_file()
+
+
+# --- kb build: a failed build is one line and leaves site/ byte-identical -----------------------
+
+
+def _edit_article(project: Path) -> None:
+    path = project / ARTICLE
+    path.write_text(path.read_text().replace("on Tuesday", "on Wednesday"))
+
+
+def _read_only_docs(project: Path) -> None:
+    _edit_article(project)
+    for folder in [project / "build/docs", *(p for p in (project / "build/docs").rglob("*") if p.is_dir())]:
+        deny(folder, 0o555)
+
+
+def _read_only_cache(project: Path) -> None:
+    _edit_article(project)
+    deny(project / "build/cache", 0o555)
+
+
+def _cache_is_a_folder(project: Path) -> None:
+    (project / "build/cache" / build_cache.CACHE_FILE).unlink()
+    (project / "build/cache" / build_cache.CACHE_FILE).mkdir()
+
+
+def _read_only_root(project: Path) -> None:
+    deny(project, 0o555)
+
+
+def _template_not_utf8(project: Path) -> None:
+    (project / "templates/home.md.j2").write_bytes(b"# Home \xff\xfe\n")
+
+
+BUILD_FAILURES = [
+    ("read-only-build-docs", _read_only_docs, "kb: build/docs/articles/acme-opens-lab.md.kb-tmp: Permission denied"),
+    ("read-only-build-cache", _read_only_cache, f"kb: build/cache/{build_cache.CACHE_FILE}.tmp: Permission denied"),
+    ("cache-is-a-folder", _cache_is_a_folder,
+     f"kb: build/cache/{build_cache.CACHE_FILE}: not a regular file: remove it, kb rebuilds its cache"),
+    ("read-only-project-root", _read_only_root, "kb: {root}: cannot create a folder here: Permission denied"),
+]
+
+
+@pytest.mark.parametrize("spoil, expected", [c[1:] for c in BUILD_FAILURES], ids=[c[0] for c in BUILD_FAILURES])
+def test_file_system_problems_in_a_build_are_one_line(built: Path, spoil, expected):
+    site_before = site_hash(built / "site")
+    spoil(built)
+    result = run(["build", "--project", str(built)], as_user=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.splitlines()[-1] == expected.format(root=built)
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert site_hash(built / "site") == site_before
+    assert not list(built.glob(".site-*"))
+
+
+def test_template_with_bytes_that_are_not_utf8_is_one_located_error(built: Path):
+    site_before = site_hash(built / "site")
+    _template_not_utf8(built)
+    result = run(["build", "--project", str(built)])
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "kb: templates/home.md.j2:1:1: error: template failed: UnicodeDecodeError: 'utf-8' codec can't decode"
+        " byte 0xff in position 7: invalid start byte")
+    assert "Traceback" not in result.stderr
+    assert site_hash(built / "site") == site_before
+
+
+def test_read_only_site_folder_is_replaced_whole(built: Path):
+    deny(built / "site", 0o555)
+    _edit_article(built)
+    result = run(["build", "--project", str(built)], as_user=True)
+    assert result.returncode == 0, result.stderr
+    assert "on Wednesday" in (built / "site/articles/acme-opens-lab/index.html").read_text()
+    assert not list(built.glob(".site-*"))
+
+
+# --- interrupted builds -------------------------------------------------------------------------
+
+
+def _start_build(project: Path) -> subprocess.Popen:
+    return subprocess.Popen([KB, "build", "--project", str(project)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+
+
+def _wait_for(condition, timeout: float = 120.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_ctrl_c_early_in_a_build_is_one_line_and_exit_130(built: Path):
+    site_before = site_hash(built / "site")
+    child = _start_build(built)
+    time.sleep(0.3)  # Python is up; kb is still importing or loading
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=120)
+    assert (child.returncode, err) == (130, "kb: interrupted\n"), out + err
+    assert site_hash(built / "site") == site_before
+    assert not list(built.glob(".site-*"))
+
+
+@pytest.mark.parametrize("sig, code, line", [(signal.SIGTERM, 143, "kb: terminated"), (signal.SIGINT, 130, "kb: interrupted")])
+def test_a_signal_while_mkdocs_renders_leaves_no_temporary_folder(built: Path, sig, code, line):
+    site_before = site_hash(built / "site")
+    _edit_article(built)
+    child = _start_build(built)
+    assert _wait_for(lambda: any(built.glob(".site-*")) or child.poll() is not None)
+    child.send_signal(sig)
+    out, err = child.communicate(timeout=120)
+    assert (child.returncode, err.splitlines()[-1]) == (code, line), out + err
+    assert "Traceback" not in err and "Aborted!" not in err
+    assert site_hash(built / "site") == site_before
+    assert not list(built.glob(".site-*"))
+
+
+def test_signals_wait_while_the_site_is_swapped():
+    with deferred_signals() as received:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+    assert received == [signal.SIGINT, signal.SIGTERM]  # recorded, and no KeyboardInterrupt: the site is in place
+
+
+def test_the_swap_exchanges_the_two_folders_in_one_step(tmp_path: Path):
+    from builder.site import _exchange, _swap
+
+    write(tmp_path, {"new/index.html": "new\n", "site/index.html": "old\n"})
+    if sys.platform.startswith("linux"):
+        assert _exchange(tmp_path / "new", tmp_path / "site")
+        assert (tmp_path / "site/index.html").read_text() == "new\n"
+        assert (tmp_path / "new/index.html").read_text() == "old\n"
+        _exchange(tmp_path / "new", tmp_path / "site")
+    old = _swap(tmp_path / "new", tmp_path / "site")
+    assert (tmp_path / "site/index.html").read_text() == "new\n"
+    assert (old / "index.html").read_text() == "old\n"
+
+
+# --- the build cache is data, verified, and cannot change the site -----------------------------
+
+
+def _tamper(project: Path, key: bytes | None = None) -> None:
+    import gzip
+    import hmac
+
+    path = project / "build/cache" / build_cache.CACHE_FILE
+    mac, header, payload = path.read_bytes().split(b"\n", 2)
+    text = gzip.decompress(payload).decode()
+    assert "opened a research lab" in text
+    payload = gzip.compress(text.replace("opened a research lab", "CLOSED a research lab").encode())
+    rest = header + b"\n" + payload
+    if key is not None:
+        mac = hmac.new(key, rest, "sha256").hexdigest().encode()
+    path.write_bytes(mac + b"\n" + rest)
+
+
+def _rebuild_and_compare(project: Path, built_template: Path) -> None:
+    result = run(["build", "--project", str(project)])
+    assert result.returncode == 0, result.stderr
+    assert "CLOSED" not in (project / "site/articles/acme-opens-lab/index.html").read_text()
+    assert site_hash(project / "site") == site_hash(built_template / "site")
+
+
+def test_an_altered_cache_does_not_change_the_site(built: Path, built_template: Path):
+    _tamper(built)
+    _rebuild_and_compare(built, built_template)
+
+
+def test_a_cache_signed_with_someone_elses_key_is_not_trusted(built: Path, built_template: Path):
+    key_file = built / "build/cache" / build_cache.KEY_FILE
+    forged = b"k" * 32
+    key_file.write_bytes(forged)
+    if AS_ROOT:
+        os.chown(key_file, 65534, 65534)  # written by another user into a shared build/
+    else:
+        os.chmod(key_file, 0o644)  # readable by others: anyone could have signed with it
+    _tamper(built, key=forged)
+    _rebuild_and_compare(built, built_template)
+
+
+def test_a_planted_pickle_is_never_loaded(built: Path, built_template: Path, tmp_path: Path):
+    import pickle
+
+    proof = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (proof,))
+
+    (built / "build/cache/kb-cache.pickle").write_bytes(pickle.dumps(Payload()))
+    _rebuild_and_compare(built, built_template)
+    assert not proof.exists()
+    assert not (built / "build/cache/kb-cache.pickle").exists()
+
+
+def test_the_cache_round_trips_exactly(project: Path, tmp_path: Path):
+    first = build_docs(project / "content", tmp_path / "docs", cache_dir=tmp_path / "cache", root=project)
+    stored = build_cache.read_cache(tmp_path / "cache")
+    assert stored.blocks and stored.links and stored.pages
+    again = build_docs(project / "content", tmp_path / "docs", cache_dir=tmp_path / "cache", root=project)
+    assert (first.pages_written > 0, again.pages_written) == (True, 0)
+    assert build_cache.read_cache(tmp_path / "cache") == stored
+    raw = (tmp_path / "cache" / build_cache.CACHE_FILE).read_bytes()
+    assert b"pickle" not in raw and raw.split(b"\n", 1)[0].isalnum()
