@@ -40,21 +40,30 @@ def _run_check(root: Path):
         sys.exit(1)
 
 
+def _stopped(exc: KeyboardInterrupt):
+    from .site import Terminated
+
+    click.echo("kb: terminated" if isinstance(exc, Terminated) else "kb: interrupted", err=True)
+    sys.exit(143 if isinstance(exc, Terminated) else 130)
+
+
 class KbGroup(click.Group):
     """Ctrl-C or SIGTERM anywhere: one line and the shell's exit status, never a traceback."""
 
-    def invoke(self, ctx):
-        from .site import Terminated, terminate_as_interrupt
-
+    def make_context(self, *args, **kwargs):
         try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            _stopped(exc)
+
+    def invoke(self, ctx):
+        try:
+            from .site import terminate_as_interrupt
+
             with terminate_as_interrupt():
                 return super().invoke(ctx)
-        except Terminated:
-            click.echo("kb: terminated", err=True)
-            sys.exit(143)
-        except KeyboardInterrupt:
-            click.echo("kb: interrupted", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:
+            _stopped(exc)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool) -> int:

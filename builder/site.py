@@ -155,21 +155,33 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM: handled like Ctrl-C, so temporary folders are removed."""
 
 
-def _raise_terminated(signum, frame):
-    raise Terminated()
+_stops: list[int] = []  # signals received while a command runs (an exception can be swallowed)
+
+
+def _stop(signum, frame):
+    _stops.append(signum)
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def raise_if_stopped() -> None:
+    """Raise again for a stop whose exception Python swallowed (in a weakref callback or __del__)."""
+    if _stops:
+        raise Terminated() if _stops[-1] == signal.SIGTERM else KeyboardInterrupt()
 
 
 @contextlib.contextmanager
 def terminate_as_interrupt():
-    """While a build runs, SIGTERM unwinds like Ctrl-C (so `finally` blocks clean up)."""
+    """While a command runs, SIGINT and SIGTERM unwind as exceptions (so `finally` blocks clean up)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    _stops.clear()
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager
@@ -312,6 +324,7 @@ def _build(root: Path, site_dir: Path, strict_content: bool) -> list[str]:
             build(config)
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         (tmp / BUILDING).unlink()
+        raise_if_stopped()
         with deferred_signals():
             old = _swap(tmp, site_dir)
             tmp = None
