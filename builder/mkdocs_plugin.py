@@ -17,6 +17,7 @@ from mkdocs.plugins import BasePlugin
 
 from .errors import BuilderError, ContentError
 from .pipeline import DEFAULT_TEMPLATES, build_docs
+from .site import BUILDING, MARKER, MARKER_TEXT, SiteDirRefused, check_site_dir
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -29,6 +30,12 @@ class KbPlugin(BasePlugin):
 
     def on_pre_build(self, config, **_kwargs) -> None:
         root = Path(config.config_file_path).resolve().parent
+        site = Path(config.site_dir)
+        if not self.serving and not (site / BUILDING).is_file():  # `mkdocs build` on its own cleans site_dir
+            try:
+                check_site_dir(root, site, Path(config.docs_dir))
+            except SiteDirRefused as exc:
+                raise Abort(str(exc)) from None
         templates = root / "templates"
         try:
             result = build_docs(
@@ -55,6 +62,11 @@ class KbPlugin(BasePlugin):
             log.info(str(diagnostic))
         took = sum(result.timings.values())
         log.info(f"kb: {result.pages_written} page(s) written, {result.pages_unchanged} unchanged, in {took:.2f} s")
+
+    def on_post_build(self, config, **_kwargs) -> None:
+        site = Path(config.site_dir)
+        if site.is_dir():
+            (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # kb may replace this folder
 
     def on_serve(self, server, config, builder, **_kwargs):
         root = Path(config.config_file_path).resolve().parent

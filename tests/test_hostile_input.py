@@ -727,3 +727,13 @@ def test_the_cache_round_trips_exactly(project: Path, tmp_path: Path):
     assert build_cache.read_cache(tmp_path / "cache") == stored
     raw = (tmp_path / "cache" / build_cache.CACHE_FILE).read_bytes()
     assert b"pickle" not in raw and raw.split(b"\n", 1)[0].isalnum()
+
+
+def test_mkdocs_build_on_its_own_refuses_a_folder_kb_did_not_build(built: Path):
+    docs = _docs_folder(built)
+    before = tree_hash(docs)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(docs)], cwd=built,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert REFUSE.format(docs, f"kb did not build it (no {MARKER} file in it)") in (result.stdout + result.stderr).splitlines()
+    assert tree_hash(docs) == before
