@@ -53,6 +53,12 @@ def load_corpus(
     root = root or content_dir.parent
     parsed = parsed or {}
     diagnostics: list[Diagnostic] = []
+    if content_dir.is_dir():
+        try:
+            os.listdir(content_dir)
+        except OSError as exc:  # otherwise everything in it would look missing
+            where = Location(relative_path(content_dir, root))
+            return Corpus(None, [], [], set()), [error(where, f"cannot read the folder: {exc.strerror or exc}")]
     vocabulary = _load_vocabulary(content_dir / "kb.yml", root, diagnostics)
     entities, broken_entities = _load_all(
         _files(content_dir / "entities", ENTITY_SUFFIXES, root, diagnostics), root, _load_entity, diagnostics

@@ -303,6 +303,7 @@ PERMISSION_CASES = [
     ("unreadable-kb-yml", "content/kb.yml", 0o000, "content/kb.yml:1:1: error: cannot read the file: Permission denied"),
     ("unreadable-entities-folder", "content/entities", 0o000,
      "content/entities:1:1: error: cannot read the folder: Permission denied"),
+    ("unreadable-content-folder", "content", 0o000, "content:1:1: error: cannot read the folder: Permission denied"),
     ("unreadable-articles-folder", "content/articles", 0o311,
      "content/articles:1:1: error: cannot read the folder: Permission denied"),
 ]
