@@ -41,6 +41,13 @@ class BuildCache:
     blocks: dict[str, list] = field(default_factory=dict)
     links: dict[str, object] = field(default_factory=dict)
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    stored: str | None = field(default=None, compare=False, repr=False)  # fingerprint of the file read
+
+
+def _fingerprint(cache: BuildCache) -> str:
+    """Every entry is keyed by a digest of what it was made from: equal keys, equal cache."""
+    pages = sorted((page, value[0]) for page, value in cache.pages.items())
+    return digest(repr(sorted(cache.blocks)), repr(sorted(cache.links)), repr(pages))
 
 
 def digest(*parts: str) -> str:
@@ -178,14 +185,24 @@ def read_cache(cache_dir: Path | None) -> BuildCache:
     try:
         data = json.loads(gzip.decompress(payload), object_hook=_decoder())
         cache = BuildCache(CACHE_VERSION, data["blocks"], data["links"], data["pages"])
+        cache.stored = _fingerprint(cache)
     except (ValueError, TypeError, KeyError, OSError, EOFError, RecursionError):
         return BuildCache()
     return cache
 
 
-def write_cache(cache_dir: Path | None, cache: BuildCache) -> None:
-    """Write the cache (raises OSError when build/cache cannot be written)."""
+def write_cache(cache_dir: Path | None, cache: BuildCache, previous: BuildCache | None = None) -> None:
+    """Write the cache (raises OSError when build/cache cannot be written).
+
+    Skipped when it would hold exactly what `previous` (as read from the file) held.
+    """
     if cache_dir is None:
+        return
+    for name in _OLD_FILES:  # the pickle of kb before 4: never read, removed
+        old = cache_dir / name
+        if old.is_file() and not old.is_symlink():
+            old.unlink()
+    if previous is not None and previous.stored is not None and previous.stored == _fingerprint(cache):
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
     key = _make_key(cache_dir)
@@ -203,7 +220,3 @@ def write_cache(cache_dir: Path | None, cache: BuildCache) -> None:
     with open(tmp, "xb") as f:
         f.write(mac + b"\n" + rest)
     os.replace(tmp, cache_dir / CACHE_FILE)
-    for name in _OLD_FILES:
-        old = cache_dir / name
-        if old.is_file() and not old.is_symlink():
-            old.unlink()

@@ -112,7 +112,7 @@ def build_docs(
     with _timed(timings, "write"):
         report = write_outputs(docs_dir, files)
         result.cache.pages = page_cache
-        write_cache(cache_dir, result.cache)
+        write_cache(cache_dir, result.cache, previous)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
         report.written, report.unchanged, report.removed, graph,
