@@ -41,8 +41,11 @@ def _run_check(root: Path):
 
 
 def _stopped(exc: KeyboardInterrupt):
-    from .site import Terminated
+    from .site import Terminated, site_in_place
 
+    if site_in_place:  # the build had succeeded: say so, and do not fail it
+        click.echo(f"kb: site built in {site_in_place[-1]} (stopped afterwards)")
+        sys.exit(0)
     click.echo("kb: terminated" if isinstance(exc, Terminated) else "kb: interrupted", err=True)
     sys.exit(143 if isinstance(exc, Terminated) else 130)
 

@@ -156,6 +156,7 @@ class Terminated(KeyboardInterrupt):
 
 
 _stops: list[int] = []  # signals received while a command runs (an exception can be swallowed)
+site_in_place: list[Path] = []  # set once the new site has been swapped in: a later stop cannot undo it
 
 
 def _stop(signum, frame):
@@ -176,6 +177,7 @@ def terminate_as_interrupt():
         yield
         return
     _stops.clear()
+    site_in_place.clear()
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
@@ -328,6 +330,7 @@ def _build(root: Path, site_dir: Path, strict_content: bool) -> list[str]:
         with deferred_signals():
             old = _swap(tmp, site_dir)
             tmp = None
+            site_in_place.append(site_dir)
             if old is not None:
                 remove_tree(old)
     except (Abort, ConfigurationError, MkDocsException) as exc:

@@ -738,3 +738,20 @@ def test_mkdocs_build_on_its_own_refuses_a_folder_kb_did_not_build(built: Path):
     assert result.returncode == 1
     assert REFUSE.format(docs, f"kb did not build it (no {MARKER} file in it)") in (result.stdout + result.stderr).splitlines()
     assert tree_hash(docs) == before
+
+
+def test_a_stop_after_the_swap_reports_the_built_site_and_exits_0(tmp_path: Path, capsys):
+    from builder.cli import _stopped
+    from builder.site import site_in_place
+
+    site_in_place.append(tmp_path / "site")
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            _stopped(KeyboardInterrupt())
+    finally:
+        site_in_place.clear()
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out == f"kb: site built in {tmp_path / 'site'} (stopped afterwards)\n"
+    with pytest.raises(SystemExit) as stopped:
+        _stopped(KeyboardInterrupt())
+    assert (stopped.value.code, capsys.readouterr().err) == (130, "kb: interrupted\n")
