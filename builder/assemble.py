@@ -132,7 +132,9 @@ class Graph:
 
 
 def _newest_first(article: Article):
-    return (_descending(article.date.text), article.title.lower(), article.id)
+    """Newest first; articles whose date is unknown last."""
+    return (article.date is None, _descending(article.date.text) if article.date else "", article.title.lower(),
+            article.id)
 
 
 def _descending(text: str) -> str:
@@ -203,8 +205,9 @@ def _add_sources(kb: KnowledgeBase, linked: dict[str, LinkedArticle], views: dic
         articles = [kb.articles[a] for a in sorted(per_article, key=rank.__getitem__)]
         view.mentioned_in = set(per_article)
         view.mention_count = sum(len(m) for m in per_article.values())
-        view.last_seen = articles[0].date
-        view.first_seen = min((a.date for a in articles), key=lambda d: d.text)
+        dated = [a.date for a in articles if a.date is not None]  # an unknown date is never a first or last
+        view.last_seen = dated[0] if dated else None
+        view.first_seen = min(dated, key=lambda d: d.text) if dated else None
         for article in articles[:MAX_SOURCE_ARTICLES]:
             view.sources.append(
                 SourceEntry(article, _snippets(article, sentence_mentions[article.id], per_article[article.id]))

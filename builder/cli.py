@@ -226,5 +226,61 @@ def schema(project: str, check_only: bool) -> None:
         click.echo(str(Path("schema") / name))
 
 
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--project", default=None, help=ROOT_HELP)
+@click.option("--force", is_flag=True, help="Add an article even if it duplicates one already there.")
+@click.option("--title", default=None, help="Use this title instead of the one found.")
+@click.option("--publisher", default=None, help="Use this publisher instead of the one found.")
+@click.option("--author", default=None, help="Use this author instead of the one found.")
+@click.option("--date", default=None, help="Use this date (YYYY, YYYY-MM, YYYY-MM-DD or 'unknown').")
+@click.option("--encoding", default=None, help="The text encoding of files that declare none (default UTF-8).")
+def add(sources: tuple[str, ...], project: str, force: bool, title, publisher, author, date, encoding) -> None:
+    """Add saved pages, text files, folders of them or URLs as content/articles/<slug>.md."""
+    import time
+
+    from .add import Overrides, add_sources, check_overrides
+    from .progress import Progress
+
+    overrides = Overrides(title, publisher, author, date)
+    problem = check_overrides(overrides)
+    if problem:
+        click.echo(f"kb: {problem}", err=True)
+        sys.exit(2)
+    started = time.perf_counter()
+    counts = {"added": 0, "duplicate": 0, "failed": 0}
+    not_added: list[str] = []
+    try:
+        with Progress() as progress:
+            for result in add_sources(list(sources), _root(project), force=force, overrides=overrides,
+                                      encoding=encoding, progress=progress):
+                counts[result.status] += 1
+                if result.status == "added":
+                    click.echo(f"added {result.path} from {result.source}")
+                    for key, value, where in result.notes:
+                        shown = f"{value}  ({where})" if value else where
+                        click.echo(f"    {key + ':':11}{shown}")
+                else:
+                    not_added.append(result.source)
+                    if result.status == "duplicate":
+                        click.echo(f"kb: {result.source}: {result.reason}; nothing written (--force adds it anyway)",
+                                   err=True)
+                    else:
+                        click.echo(f"kb: {result.source}: {result.reason}; nothing written", err=True)
+    except BuilderError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    summary = f"kb add: {counts['added']} added"
+    if counts["duplicate"]:
+        summary += f", {counts['duplicate']} duplicate{'s' if counts['duplicate'] != 1 else ''} refused"
+    if counts["failed"]:
+        summary += f", {counts['failed']} failed"
+    if not_added:
+        shown = ", ".join(not_added[:10]) + (f" and {len(not_added) - 10} more" if len(not_added) > 10 else "")
+        summary += f" (not added: {shown})"
+    click.echo(summary + f" in {time.perf_counter() - started:.1f} s")
+    sys.exit(1 if not_added else 0)
+
+
 if __name__ == "__main__":
     main()

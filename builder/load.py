@@ -22,6 +22,8 @@ from .cache import digest
 from .errors import Diagnostic, Location, error, relative_path, warning
 from .model import (
     Alias,
+    InfoboxItem,
+    Storyline,
     Article,
     Citation,
     Corpus,
@@ -216,13 +218,41 @@ def _load_vocabulary(path: Path, root: Path, diagnostics: list[Diagnostic]) -> V
     return Vocabulary(
         title=spec.title,
         description=spec.description,
-        entity_types={k: EntityType(k, v.label, v.plural) for k, v in spec.entity_types.items()},
+        entity_types={
+            k: EntityType(k, v.label, v.plural, tuple(_infobox_item(i) for i in v.infobox))
+            for k, v in spec.entity_types.items()
+        },
         relation_types={
             k: RelationType(k, v.label, v.label if v.symmetric else v.inverse, v.symmetric)
             for k, v in spec.relation_types.items()
         },
         location=doc.at(),
+        properties=dict(spec.properties),
+        storylines=[Storyline(s.title, s.summary, tuple(s.entities)) for s in spec.storylines],
+        featured=list(spec.featured),
+        event_properties=list(spec.event_properties),
+        locations=_vocabulary_locations(spec, doc),
     )
+
+
+def _vocabulary_locations(spec: VocabularySpec, doc) -> dict[tuple, Location]:
+    """Where kb.yml names entities and relation types, for located messages in validation."""
+    out = {("featured", i): doc.at("featured", i) for i in range(len(spec.featured))}
+    for i, story in enumerate(spec.storylines):
+        for j in range(len(story.entities)):
+            out["storylines", i, "entities", j] = doc.at("storylines", i, "entities", j)
+    for type_id, entity_type in spec.entity_types.items():
+        for n, item in enumerate(entity_type.infobox):
+            if not isinstance(item, str):
+                out["entity_types", type_id, "infobox", n, "relation"] = doc.at(
+                    "entity_types", type_id, "infobox", n, "relation")
+    return out
+
+
+def _infobox_item(item) -> InfoboxItem:
+    if isinstance(item, str):
+        return InfoboxItem(property=item)
+    return InfoboxItem(relation=item.relation, inverse=item.inverse, label=item.label)
 
 
 def _load_entity(path: Path, entity_id: str, display: str, diagnostics: list[Diagnostic]) -> Entity | None:

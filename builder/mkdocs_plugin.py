@@ -28,6 +28,13 @@ class KbPlugin(BasePlugin):
     def on_startup(self, *, command, dirty, **_kwargs) -> None:
         self.serving = command == "serve"
 
+    def on_config(self, config, **_kwargs):
+        """One site title: content/kb.yml's `title` (mkdocs.yml's site_name is only a fallback)."""
+        title = _kb_title(Path(config.config_file_path).resolve().parent / "content" / "kb.yml")
+        if title:
+            config.site_name = title
+        return config
+
     def on_pre_build(self, config, **_kwargs) -> None:
         root = Path(config.config_file_path).resolve().parent
         site = Path(config.site_dir)
@@ -74,3 +81,15 @@ class KbPlugin(BasePlugin):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _kb_title(path: Path) -> str | None:
+    """The title in kb.yml, or None if it cannot be read (the build reports why, located)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    title = data.get("title") if isinstance(data, dict) else None
+    return " ".join(title.split()) if isinstance(title, str) and title.strip() else None

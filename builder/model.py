@@ -58,10 +58,28 @@ def optional_date(text: str | None) -> PartialDate | None:
 
 
 @dataclass(frozen=True)
+class InfoboxItem:
+    """One infobox row of a type: a fact property, or a relation (inverse: seen from its target)."""
+
+    property: str | None = None
+    relation: str | None = None
+    inverse: bool = False
+    label: str | None = None
+
+
+@dataclass(frozen=True)
 class EntityType:
     id: str
     label: str
     plural: str
+    infobox: tuple[InfoboxItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Storyline:
+    title: str
+    summary: str
+    entities: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,24 @@ class Vocabulary:
     entity_types: dict[str, EntityType]
     relation_types: dict[str, RelationType]
     location: Location
+    properties: dict[str, str] = field(default_factory=dict)  # fact property id -> label
+    storylines: list[Storyline] = field(default_factory=list)
+    featured: list[str] = field(default_factory=list)
+    event_properties: list[str] = field(default_factory=list)
+    # where kb.yml names things: ("featured", i), ("storylines", i, "entities", j),
+    # ("entity_types", type, "infobox", n, "relation") -> location
+    locations: dict[tuple, Location] = field(default_factory=dict)
+
+    def at(self, *keys) -> Location:
+        return self.locations.get(tuple(keys), self.location)
+
+    def property_label(self, prop: str) -> str:
+        """'ai-skilling-period' -> the label kb.yml gives it, else 'Ai skilling period'."""
+        label = self.properties.get(prop)
+        if label:
+            return label
+        words = prop.replace("-", " ").strip()
+        return words[:1].upper() + words[1:]
 
 
 @dataclass(frozen=True)
@@ -156,7 +192,7 @@ class Article:
     id: str
     title: str
     publisher: str
-    date: PartialDate
+    date: PartialDate | None  # None: the date is not known (`date: unknown` or no date)
     author: str | None
     url: str | None
     body: str

@@ -61,6 +61,17 @@ def _timed(timings: dict[str, float], phase: str):
     timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - start
 
 
+def undated_note(articles: list) -> list[Diagnostic]:
+    """A note (never a warning: an unknown date is honest, not wrong) counting the undated articles."""
+    undated = sorted((a for a in articles if a.date is None), key=lambda a: a.location)
+    if not undated:
+        return []
+    n = len(undated)
+    return [Diagnostic(undated[0].location, "note",
+                       f"{n} of {len(articles)} article{'s' if len(articles) != 1 else ''} "
+                       f"{'have' if n != 1 else 'has'} no date: their pages say 'date unknown' and lists put them last")]
+
+
 def check(content_dir: Path, root: Path | None = None, cache: BuildCache | None = None) -> CheckResult:
     """Load, validate and link; every problem found, none raised."""
     timings: dict[str, float] = {}
@@ -69,7 +80,7 @@ def check(content_dir: Path, root: Path | None = None, cache: BuildCache | None 
         corpus, diagnostics = load_corpus(content_dir, root, cache.blocks)
     with _timed(timings, "validate"):
         kb, found = validate(corpus)
-    diagnostics += found
+    diagnostics += found + undated_note(corpus.articles)
     text_bytes = sum(a.text_bytes for a in corpus.articles)
     if kb is None or any(d.severity == "error" for d in diagnostics):
         return CheckResult(sorted(diagnostics), kb, None, timings, text_bytes)

@@ -195,9 +195,16 @@ def merge_quotes(quotes: list[Quote], articles: dict[str, Article]) -> list[Quot
         target.sources.extend(quote.sources)
         target.speaker = target.speaker or quote.speaker
     for quote in merged:
-        quote.sources.sort(key=lambda s: (articles[s.article_id].date.text if s.article_id in articles else "", s.article_id))
+        quote.sources.sort(key=lambda s: (_date_key(articles.get(s.article_id)), s.article_id))
     return sorted(merged, key=lambda q: (q.speaker or "~", q.sources[0].article_id, q.text))
 
 
 def _speakers_agree(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
+
+
+def _date_key(article) -> str:
+    """Oldest source first; a source whose date is unknown after every dated one."""
+    if article is None:
+        return ""
+    return article.date.text if article.date else "\uffff"

@@ -22,6 +22,8 @@ from .errors import RenderError
 from .graph import entity_graph_svg, local_graph_svg
 from .cache import digest
 from .model import PartialDate
+from .pages import (conflict_views, entity_page, home_entities, publisher_of, quote_groups, source_name,
+                    timeline)
 from .text import is_plain_prose
 from .markdown import (
     Markdown,
@@ -51,8 +53,16 @@ def type_path(type_id: str) -> str:
     return f"types/{type_id}.md"
 
 
-def archive_key(date_text: str) -> str:
-    return date_text[:7]
+UNDATED = "undated"  # the archive group of articles whose date is not known; listed last
+
+
+def archive_key(date_text: str | None) -> str:
+    return date_text[:7] if date_text else UNDATED
+
+
+def display_date(date: PartialDate | None) -> str:
+    """How a page shows an article's date: at its precision, or "date unknown"; never invented."""
+    return "date unknown" if date is None else date.display()
 
 
 def archive_path(key: str) -> str:
@@ -119,9 +129,25 @@ class Renderer:
             safe_url=safe_url,
             kb=self.kb,
             graph=graph,
+            cite_marks=self.cite_marks,
+            anchor_link=self.anchor_link,
+            source_name=lambda article_id: source_name(self.kb.articles[article_id]),
+            publisher=lambda article_id: publisher_of(self.kb.articles[article_id]) or "unnamed publisher",
+            type_link=self.type_link,
+            archive_title=_archive_title,
+            ref_item=self.ref_item,
+            day=lambda d: Markdown(f"**{int(d.text[8:10])}** ·"),
+            speaker_text=lambda q: getattr(q, "speaker_text", None),
+            lead_sentence=self.lead_sentence,
         )
-        self.env.filters["date"] = lambda d: "" if d is None else d.display()
+        self.env.filters["date"] = display_date
         self.env.filters["month_title"] = lambda key: PartialDate(key).display()
+        self.env.globals["period"] = lambda since, until: Markdown(
+            "" if not (since or until) else " (" + ", ".join(
+                ([f"since {escape_text(since.display(), at_block_start=False)}"] if since else [])
+                + ([f"until {escape_text(until.display(), at_block_start=False)}"] if until else [])) + ")")
+        self.env.filters["cell"] = lambda value: Markdown(
+            (value if isinstance(value, Markdown) else _escape_value(value)).replace("|", "\\|"))
         self.env.filters["plural"] = lambda n, one, many: one if n == 1 else many
         self.page = ""
         self._entity_links: dict[tuple, Markdown] = {}
@@ -146,6 +172,48 @@ class Renderer:
         article = self.kb.articles[article_id]
         target = article_path(article_id) + (f"#{anchor}" if anchor else "")
         return link(escape_text(label or article.title), self.url(target))
+
+    def cite_marks(self, marks) -> Markdown:
+        """[1][2]: each a link to its reference, with the id its backlink returns to."""
+        return Markdown("".join(f"[\\[{m.ref}\\]](#ref-{m.ref}){{#{m.id} .kb-cite}}" for m in marks))
+
+    def anchor_link(self, fragment: str, label: str, css: str = "") -> Markdown:
+        """A link to a place on this page (#fragment), optionally with a class."""
+        attrs = f"{{.{css}}}" if css else ""
+        return Markdown(f"[{escape_text(label, at_block_start=False)}](#{fragment}){attrs}")
+
+    def ref_item(self, ref, item) -> Markdown:
+        """One line under a reference: which backlinks, and the words quoted (or where they stand)."""
+        out = f"*{', '.join(item.letters)}:* " if len(ref.letters) > 1 else ""
+        if item.quote:
+            out += f"“{escape_text(item.quote, at_block_start=False)}”"
+            if item.anchor:
+                target = article_path(ref.article.id) + "#" + item.anchor
+                out += f" {link(Markdown('¶'), self.url(target))}{{.kb-para}}"
+        else:
+            section = "Quotes" if item.shown_at.startswith("quote-") else (
+                "Sources differ" if item.shown_at.startswith("differ-") else
+                "In the sources" if item.shown_at.startswith("src-") else "References")
+            out += "the words shown under " + self.anchor_link(item.shown_at, section)
+        return Markdown(out)
+
+    def lead_sentence(self, entity_id: str) -> Markdown:
+        """The first sentence of an entity's summary, its [[links]] as plain names (a list of
+        leads full of links reads as a wall of underlines; the entity's own link is enough)."""
+        summary = self.kb.entities[entity_id].summary
+        first = re.split(r"(?<=[.!?])\s+(?=[A-Z\[])", " ".join(summary.split()), maxsplit=1)[0]
+
+        def name(target: str, label: str | None) -> Markdown:
+            entity = self.kb.entities.get(target)
+            return escape_text(label or (entity.name if entity else target), at_block_start=False)
+
+        writer = MarkdownWriter(resolve_wikilink=name, heading_offset=2)
+        return Markdown(" ".join(writer.render(parse(first, wikilinks=True)).strip().split("\n\n")))
+
+    def type_link(self, type_id: str, label: str | None = None, badge: bool = False) -> Markdown:
+        entity_type = self.kb.vocabulary.entity_types[type_id]
+        out = link(escape_text(label or entity_type.label), self.url(type_path(type_id)))
+        return Markdown(out + (f"{{.kb-badge .kb-type-{type_id}}}" if badge else ""))
 
     def page_link(self, to_page: str, label: str) -> Markdown:
         return link(escape_text(label), self.url(to_page))
@@ -199,9 +267,22 @@ class Renderer:
         article = view.article
         hrefs = {}
 
+        # Only the first mention of each entity in the whole article is a link (as on Wikipedia).
+        first_links: set[tuple[int, int, int]] = set()
+        seen_hrefs: set[str] = set()
+        for number in sorted(view.linked.spans):
+            for span in view.linked.spans[number]:
+                if span.href and span.href not in seen_hrefs:
+                    seen_hrefs.add(span.href)
+                    first_links.add((number, span.start, span.end))
+
         def spans_for(number: int) -> list[Span]:
             out = []
             for span in view.linked.spans.get(number, []):
+                if span.href and (number, span.start, span.end) not in first_links:
+                    if span.highlight:
+                        out.append(Span(span.start, span.end, None, span.highlight))
+                    continue
                 if span.href:
                     if span.href not in hrefs:
                         hrefs[span.href] = self.url(entity_path(span.href))
@@ -242,7 +323,38 @@ def _templates_digest(templates_dir: Path) -> str:
     return digest(*(f"{p.name}\x00{p.read_bytes().decode('utf-8', 'surrogateescape')}" for p in sorted(templates_dir.glob("*.j2"))))
 
 
-def _article_fingerprint(graph: Graph, view, templates: str) -> str:
+def cited_by(graph: Graph) -> dict[str, list[str]]:
+    """Article id -> the entities whose facts or relations cite it, by name."""
+    out: dict[str, set[str]] = {}
+    for entity_id, view in graph.entities.items():
+        for fact in view.entity.facts:
+            for c in fact.citations:
+                out.setdefault(c.article, set()).add(entity_id)
+        for relation in view.entity.relations:
+            for a in relation.sources:
+                out.setdefault(a, set()).add(entity_id)
+    name = lambda e: (graph.entities[e].entity.name.lower(), e)  # noqa: E731
+    return {a: sorted(ids, key=name) for a, ids in out.items()}
+
+
+def author_entities(graph: Graph) -> dict[str, str]:
+    """An author's name (as written in front matter, lower-cased) -> the entity of that name."""
+    names: dict[str, set[str]] = {}
+    for entity_id, view in graph.entities.items():
+        if view.entity.type != "person":
+            continue
+        for n in view.entity.names:
+            names.setdefault(" ".join(n.lower().split()), set()).add(entity_id)
+    return {n: next(iter(ids)) for n, ids in names.items() if len(ids) == 1}
+
+
+# Bumped whenever the code that writes an article page changes what it writes (2: only the
+# first mention in the whole article is linked; author, "Cited by" and breadcrumb), so that
+# pages cached by an older kb are not reused.
+ARTICLE_PAGE_VERSION = 2
+
+
+def _article_fingerprint(graph: Graph, view, templates: str, extra: str = "") -> str:
     """Everything an article page shows, in one digest: equal digests mean an equal page."""
     a = view.article
     names = {e: graph.kb.entities[e].name for ids in view.entities_by_type.values() for e in ids}
@@ -250,9 +362,10 @@ def _article_fingerprint(graph: Graph, view, templates: str) -> str:
     quotes = [(q.text, q.speaker, q.speaker and graph.kb.entities[q.speaker].name,
                [(s.article_id, s.anchor, s.text, s.speaker) for s in q.sources]) for q in view.quotes]
     types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
-    return digest(templates, a.digest, a.title, a.publisher, a.author or "", a.url or "", a.date.text,
+    return digest(str(ARTICLE_PAGE_VERSION), templates, a.digest, a.title, a.publisher, a.author or "", a.url or "",
+                  a.date.text if a.date else "",
                   repr(sorted(view.linked.spans.items())), repr(sorted(names.items())), repr(similar),
-                  repr(quotes), repr(types), repr(list(view.entities_by_type.items())))
+                  repr(quotes), repr(types), repr(list(view.entities_by_type.items())), extra)
 
 
 def render_site(
@@ -275,23 +388,40 @@ def render_site(
     for views in by_type.values():
         views.sort(key=lambda v: (v.entity.name.lower(), v.entity.id))
 
+    authored: dict[str, list] = {}
+    by_name = author_entities(graph)
+    for article in graph.articles_newest_first():
+        who = by_name.get(" ".join((article.author or "").lower().split()))
+        if who:
+            authored.setdefault(who, []).append(article)
     for entity_id, view in graph.entities.items():
         page = entity_path(entity_id)
         r.page = page
         svg = local_graph_svg(graph, entity_id, lambda other, p=page: relative_url(p, entity_path(other)))
         pages[page] = r.render(
-            "entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view, local_graph=Markdown(svg)
+            "entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view,
+            p=entity_page(graph, entity_id), local_graph=Markdown(svg),
+            authored=authored.get(entity_id, [])
         )
+    citing = cited_by(graph)
+    authors = author_entities(graph)
     for article_id, view in graph.articles.items():
         page = article_path(article_id)
-        fingerprint = _article_fingerprint(graph, view, templates)
+        author = authors.get(" ".join((view.article.author or "").lower().split()))
+        cites = citing.get(article_id, [])
+        extra = repr((author, author and graph.entities[author].entity.name,
+                      [(e, graph.entities[e].entity.name) for e in cites]))
+        fingerprint = _article_fingerprint(graph, view, templates, extra)
         cached = previous.get(page)
         if cached and cached[0] == fingerprint:
             pages[page] = cached[1]
         else:
             r.page = page
             body = r.article_body(article_id)
-            pages[page] = r.render("article.md.j2", page, view.article.title, view=view, body=body)
+            pages[page] = r.render("article.md.j2", page, view.article.title, view=view, body=body,
+                                   author=author, cited_by=cites,
+                                   month=archive_key(view.article.date.text if view.article.date else None),
+                                   archive_path=archive_path)
         page_cache[page] = (fingerprint, pages[page])
     for type_id, entity_type in types.items():
         page = type_path(type_id)
@@ -301,7 +431,7 @@ def render_site(
                                        type_path=type_path)
     archive: dict[str, list] = {}
     for article in graph.articles_newest_first():
-        archive.setdefault(archive_key(article.date.text), []).append(article)
+        archive.setdefault(archive_key(article.date.text if article.date else None), []).append(article)
     for key, articles in archive.items():
         page = archive_path(key)
         pages[page] = r.render("archive.md.j2", page, f"Articles: {_archive_title(key)}", key=key,
@@ -310,14 +440,14 @@ def render_site(
     pages["articles/index.md"] = r.render("articles.md.j2", "articles/index.md", "Articles",
                                           articles=graph.articles_newest_first()[:100], months=months,
                                           archive_path=archive_path)
-    top = sorted(graph.entities.values(), key=lambda v: (-v.source_count, -v.mention_count, v.entity.id))[:15]
-    pages["index.md"] = r.render("home.md.j2", "index.md", kb.vocabulary.title, {"hide": ["toc"]},
-                                 latest=graph.articles_newest_first()[:10], top=top, by_type=by_type,
-                                 type_path=type_path)
-    pages["timeline.md"] = r.render("timeline.md.j2", "timeline.md", "Timeline", items=graph.timeline)
+    featured, important = home_entities(graph)
+    pages["index.md"] = r.render("home.md.j2", "index.md", "Home", {"hide": ["toc"]},
+                                 latest=graph.articles_newest_first()[:10], featured=featured,
+                                 important=important, by_type=by_type, type_path=type_path)
+    pages["timeline.md"] = r.render("timeline.md.j2", "timeline.md", "Timeline", items=timeline(graph))
     pages["conflicts.md"] = r.render("conflicts.md.j2", "conflicts.md", "Where sources differ",
-                                     conflicts=graph.conflicts)
-    pages["quotes.md"] = r.render("quotes.md.j2", "quotes.md", "Quotes", quotes=graph.quotes)
+                                     conflicts=conflict_views(graph))
+    pages["quotes.md"] = r.render("quotes.md.j2", "quotes.md", "Quotes", groups=quote_groups(graph))
     r.page = "graph.md"
     svg = entity_graph_svg(graph, lambda other: relative_url("graph.md", entity_path(other)))
     pages["graph.md"] = r.render("graph.md.j2", "graph.md", "Graph", {"hide": ["toc"]}, svg=Markdown(svg))
@@ -326,7 +456,7 @@ def render_site(
 
 
 def _archive_title(key: str) -> str:
-    return PartialDate(key).display()
+    return "Undated" if key == UNDATED else PartialDate(key).display()
 
 
 def alias_slug(name: str) -> str:

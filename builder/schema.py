@@ -158,9 +158,32 @@ class EntitySpec(Strict):
     participants: list[Id] = Field(default_factory=list, description="For events: entity ids.")
 
 
+class InfoboxRelationSpec(Strict):
+    relation: Id = Field(description="A key of relation_types: the entities it links to.")
+    inverse: bool = Field(False, description="Seen from the target's side (e.g. 'led by' for 'leads').")
+    label: Text | None = Field(None, description="The row's label; by default the relation's label.")
+
+
+InfoboxItem = Annotated[
+    Id | InfoboxRelationSpec,
+    Field(description="A fact property (a string) or a relation ({relation: id, inverse: true})."),
+]
+
+
 class EntityTypeSpec(Strict):
     label: Text
     plural: Text
+    infobox: list[InfoboxItem] = Field(
+        default_factory=list,
+        description="The key facts shown in the infobox of this type's pages, in order: fact "
+        "properties (strings) and relations ({relation: leads, inverse: true}).",
+    )
+
+
+class StorylineSpec(Strict):
+    title: Text
+    summary: LongText = Field("", description="Markdown; [[id]] or [[id|label]] links an entity.")
+    entities: list[Id] = Field(min_length=1, description="Entity ids, the way in first.")
 
 
 class RelationTypeSpec(Strict):
@@ -186,6 +209,45 @@ class VocabularySpec(Strict):
     description: LongText = ""
     entity_types: dict[Id, EntityTypeSpec] = Field(min_length=1)
     relation_types: dict[Id, RelationTypeSpec] = Field(default_factory=dict)
+    properties: dict[Id, Text] = Field(
+        default_factory=dict, description="Human labels of fact properties (e.g. amount: Amount)."
+    )
+    event_properties: list[Id] = Field(
+        default_factory=list,
+        description="Fact properties that record something that happened (a visit, an opening): their "
+        "dated facts go on the timeline. Other dated facts are states and stay in the infobox.",
+    )
+    storylines: list[StorylineSpec] = Field(
+        default_factory=list, description="The stories the home page offers as ways in."
+    )
+    featured: list[Id] = Field(
+        default_factory=list, description="Entity ids the home page lists first under 'Key entities'."
+    )
+
+
+def _unknown_date(value: Any) -> Any:
+    """`date: unknown` (or an empty `date:`) says honestly that the article's date is not known."""
+    if isinstance(value, str) and value.strip().lower() == "unknown":
+        return None
+    return value
+
+
+ArticleDate = Annotated[
+    DateText | None,
+    BeforeValidator(_unknown_date),
+    WithJsonSchema(
+        {
+            "description": "A date at its precision: YYYY, YYYY-MM or YYYY-MM-DD; 'unknown' (or no date) when the "
+            "article's date is not known.",
+            "anyOf": [
+                {"type": "string", "pattern": DATE_PATTERN},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"const": "unknown"},
+                {"type": "null"},
+            ],
+        }
+    ),
+]
 
 
 class FrontMatterSpec(Strict):
@@ -195,7 +257,7 @@ class FrontMatterSpec(Strict):
 
     title: Text
     publisher: Text
-    date: DateText
+    date: ArticleDate = None
     author: Text | None = None
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)] | None = None
 

@@ -69,6 +69,7 @@ def validate(corpus: Corpus) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
     found += quote_problems
     if vocabulary is None:
         return None, found
+    found += _check_vocabulary_references(vocabulary, known)
     kb = KnowledgeBase(vocabulary, entities, articles, link_names, ambiguous, spots)
     return kb, found
 
@@ -315,3 +316,22 @@ def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+
+
+def _check_vocabulary_references(vocabulary: Vocabulary, known: set[str]) -> list[Diagnostic]:
+    """kb.yml's storylines, featured entities and infobox relations name things that exist."""
+    found = []
+    wanted = [(e, "featured", ("featured", i)) for i, e in enumerate(vocabulary.featured)]
+    wanted += [(e, f"storyline '{s.title}'", ("storylines", i, "entities", j))
+               for i, s in enumerate(vocabulary.storylines) for j, e in enumerate(s.entities)]
+    for entity_id, where, keys in wanted:
+        if entity_id not in known:
+            found.append(error(vocabulary.at(*keys), f"{where} names unknown entity '{entity_id}'"
+                                                     f"{did_you_mean(entity_id, known)}"))
+    for type_id, entity_type in vocabulary.entity_types.items():
+        for n, item in enumerate(entity_type.infobox):
+            if item.relation and item.relation not in vocabulary.relation_types:
+                found.append(error(vocabulary.at("entity_types", type_id, "infobox", n, "relation"),
+                                   f"the infobox of type '{type_id}' names unknown relation type '{item.relation}'"
+                                   f"{did_you_mean(item.relation, vocabulary.relation_types)}"))
+    return found

@@ -23,13 +23,13 @@ def test_placed_labels_never_overlap_each_other_or_other_nodes_and_stay_in_the_f
         top = ty - 18 * 0.95
         boxes[node_id] = (left, top, left + width, top + 18 * 1.2)
     for node_id, (l, t, r_, b) in boxes.items():
-        assert l >= 2 and t >= 2 and r_ <= 998 and b <= 678
+        assert l >= 2 - 1e-6 and t >= 2 - 1e-6 and r_ <= 998 + 1e-6 and b <= 678 + 1e-6
         for other, (l2, t2, r2, b2) in boxes.items():
             if other != node_id:
-                assert not (l < r2 and l2 < r_ and t < b2 and t2 < b), (node_id, other)
+                assert not (l < r2 - 1e-6 and l2 < r_ - 1e-6 and t < b2 - 1e-6 and t2 < b - 1e-6), (node_id, other)
         for j, (_, x, y, r, _) in enumerate(spec):
             if str(j) != node_id:
-                assert not (l < x + r and x - r < r_ and t < y + r and y - r < b), (node_id, j)
+                assert not (l < x + r - 1e-6 and x - r < r_ - 1e-6 and t < y + r - 1e-6 and y - r < b - 1e-6), (node_id, j)
 
 
 def test_label_spots_are_eight_distinct_places():

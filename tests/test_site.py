@@ -39,14 +39,13 @@ def content_links(soup: BeautifulSoup, base: str) -> set[str]:
     return out
 
 
-def test_home_page_lists_counts_latest_articles_and_top_entities(shipped_site: Path):
+def test_home_page_lists_counts_latest_articles_and_key_entities(shipped_site: Path):
     soup = page(shipped_site, "/")
     text = " ".join(soup.select_one("article").get_text(" ").split())
     corpus, _ = load_corpus(ROOT / "content")
-    assert f"{len(corpus.articles)} articles" in text
-    assert f"{len(corpus.entities)} entities" in text
+    assert f"Articles ({len(corpus.articles)})" in text
     assert len(soup.find("h2", id="latest-articles").find_next("ul").select("li")) == len(corpus.articles)
-    assert "Microsoft" in soup.find("h2", id="most-mentioned").find_next("ul").get_text()
+    assert "Microsoft" in soup.find("h2", id="key-entities").find_next("ul").get_text()
 
 
 @pytest.mark.parametrize("target", ["geniac", "microsoft-japan", "iot-ai-insider-lab-shanghai"])
@@ -99,18 +98,20 @@ def test_key_pages_show_the_sentences_of_every_article_that_mentions_them(shippe
     expected = _mentioning_articles(entity_id)
     assert expected, "the test expects the articles to mention this entity"
     assert expected <= linked_articles
-    assert len(sentences) >= len(expected)
+    # A sentence already quoted higher up the page is not repeated, so an article may be
+    # listed without sentences ("Also in (quoted above)"); but some sentences are shown.
+    assert sentences
     assert all(s.endswith("¶") for s in sentences), "each sentence links to its paragraph"
 
 
 def test_snippet_links_land_on_paragraphs_that_contain_the_sentence(shipped_site: Path):
-    soup = page(shipped_site, "/entities/fumio-kishida/")
+    soup = page(shipped_site, "/entities/microsoft/")
     checked = 0
     for li in soup.select("h2#in-the-sources ~ ul li"):
         anchor = li.find_all("a")[-1]
         if anchor.get_text() != "¶":
             continue
-        url = urljoin("/entities/fumio-kishida/", anchor["href"])
+        url = urljoin("/entities/microsoft/", anchor["href"])
         path, fragment = urlparse(url).path, urlparse(url).fragment
         target = page(shipped_site, path).find(id=fragment)
         assert target is not None and target.name in ("p", "li")
@@ -125,14 +126,13 @@ def test_entity_page_shows_type_aliases_relations_both_ways_and_source_count(shi
     text = soup.select_one("article").get_text(" ")
     assert "Organisation" in soup.select_one(".kb-infobox .kb-badge").get_text()
     assert re.search(r"Sources\s+\d+ articles?", soup.select_one(".kb-infobox").get_text(" "))
-    relations = soup.find("h2", id="relations").find_next("ul").get_text(" ")
-    assert "Microsoft" in relations
-    # the inverse label appears on the other side
+    # the relation on one side, its inverse on the other, both in the infoboxes
+    assert re.search(r"Parent\s+Microsoft", soup.select_one(".kb-infobox").get_text(" "))
     microsoft = page(shipped_site, "/entities/microsoft/")
-    assert "Microsoft Japan" in microsoft.find("h2", id="relations").find_next("ul").get_text(" ")
+    assert re.search(r"Subsidiaries\s+Microsoft Japan", microsoft.select_one(".kb-infobox").get_text(" "))
     kishida = page(shipped_site, "/entities/fumio-kishida/")
-    assert "Also known as: Kishida" in " ".join(kishida.select_one("article").get_text(" ").split())
-    assert "Related entities" in kishida.get_text()
+    assert "Also known as Kishida" in " ".join(kishida.select_one(".kb-infobox").get_text(" ").split())
+    assert kishida.find("h2", id="connections")
     assert text
 
 
@@ -149,11 +149,11 @@ def test_article_page_has_metadata_linked_body_entities_by_type_and_related_arti
     assert soup.find("h2", id="related-articles").find_next("ul").select("a")
 
 
-def test_first_mention_per_paragraph_only_is_linked(shipped_site: Path):
+def test_only_the_first_mention_in_an_article_is_linked(shipped_site: Path):
     soup = page(shipped_site, "/articles/microsoft-pumps-2-9-billion-into-ai-and-cloud-in-japan/")
-    for paragraph in soup.select("article p[id^=p]"):
-        targets = [a["href"] for a in paragraph.select("a[href*='entities/']")]
-        assert len(targets) == len(set(targets)), paragraph.get_text()
+    targets = [a["href"] for p in soup.select("article p[id^=p]") for a in p.select("a[href*='entities/']")]
+    assert len(targets) >= 8
+    assert len(targets) == len(set(targets)), sorted(targets)
 
 
 def test_headings_are_never_linked(shipped_site: Path):

@@ -23,13 +23,19 @@ def folded(text: str) -> str:
 
 
 def test_every_citation_link_lands_on_a_paragraph_containing_the_quoted_words(shipped_site: Path):
-    checked = 0
+    checked = pointed = 0
     for html in sorted((shipped_site / "entities").glob("*/index.html")):
         base = "/" + html.parent.relative_to(shipped_site).as_posix() + "/"
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-        for item in soup.select(".kb-citations li"):
-            link = item.find("a", href=True)
-            quote = re.search(r"“(.+)”\s*$", item.get_text()).group(1)
+        for item in soup.select(".kb-references li li"):
+            link = item.find("a", class_="kb-para", href=True)
+            found = re.search(r"“(.+)”", item.get_text())
+            if link is None or found is None:  # "the words shown under Quotes": printed once, above
+                here = item.find("a", href=re.compile("^#"))
+                assert here is not None and soup.find(id=here["href"][1:]) is not None, f"{base}: {item}"
+                pointed += 1
+                continue
+            quote = found.group(1)
             url = urlparse(urljoin(base, link["href"]))
             target = soup_of(shipped_site, url.path).find(id=url.fragment)
             assert target is not None, f"{base}: {link['href']}"
@@ -40,12 +46,12 @@ def test_every_citation_link_lands_on_a_paragraph_containing_the_quoted_words(sh
                 "the quoted words are marked for highlighting"
             )
             checked += 1
-    assert checked >= 30
+    assert checked >= 20 and pointed >= 20  # each quote is printed once a page; repeats point back
 
 
 def test_kishida_statement_is_shown_once_with_the_three_sources_that_printed_it(shipped_site: Path):
     soup = soup_of(shipped_site, "/entities/fumio-kishida/")
-    quotes = soup.find("h2", id="quotes").find_next_siblings("blockquote")
+    quotes = soup.select(".kb-said blockquote")
     statements = [q for q in quotes if "As economic activities in the digital space increase" in q.get_text()]
     assert len(statements) == 1
     sources = {urlparse(a["href"]).path for a in statements[0].select("a[href*='articles/']")}
@@ -59,8 +65,7 @@ def test_kishida_statement_is_shown_once_with_the_three_sources_that_printed_it(
 def test_quotes_are_attributed_from_the_text_around_them(shipped_site: Path):
     def speaker_quotes(entity_id):
         soup = soup_of(shipped_site, f"/entities/{entity_id}/")
-        heading = soup.find("h2", id="quotes")
-        return " ".join(q.get_text() for q in heading.find_next_siblings("blockquote")) if heading else ""
+        return " ".join(q.get_text() for q in soup.select(".kb-said blockquote"))
 
     assert "The impact that AI is poised to create" in speaker_quotes("kevin-scott")  # said Kevin Scott
     assert "The steps we are taking today" in speaker_quotes("kevin-scott")  # same paragraph, same speaker
@@ -76,14 +81,19 @@ def test_unattributed_quotes_are_listed_on_the_article_page_and_never_guessed(sh
     assert any("helps innovative startups" in text for text in unattributed)
 
 
+def _differ_values(heading) -> dict[str, str]:
+    """Under a "sources differ" heading: each value and the text of its line."""
+    block = heading.find_next("div", class_="kb-differ")
+    return {li.find("strong").get_text(strip=True): li.get_text(" ", strip=True) for li in block.select("li")}
+
+
 def test_conflicts_page_shows_the_australia_amount_with_both_sources(shipped_site: Path):
     soup = soup_of(shipped_site, "/conflicts/")
-    heading = next(h for h in soup.select("article h2") if "australia investment amount" in h.get_text().lower())
-    table = heading.find_next("table")
-    rows = [[c.get_text(" ", strip=True) for c in tr.select("td")] for tr in table.select("tbody tr")]
-    values = {row[0] for row in rows}
-    assert {"$5 billion", "A$5 billion"} <= values
-    assert {row[1] for row in rows} >= {"Unknown", "Telecoms.com"}
+    heading = next(h for h in soup.select("article h2") if "australia: amount" in h.get_text().lower())
+    values = _differ_values(heading)
+    assert {"$5 billion", "A$5 billion"} <= set(values)
+    assert "Telecoms.com" in values["A$5 billion"]
+    assert "Microsoft's Strategic Expansion in Japan" in values["$5 billion"]  # no publisher: its title
     assert any("lab" in h.get_text().lower() and "status" in h.get_text().lower() for h in soup.select("article h2"))
 
 
@@ -91,8 +101,7 @@ def test_entity_page_shows_sources_differ_side_by_side(shipped_site: Path):
     soup = soup_of(shipped_site, "/entities/microsoft-research-asia-tokyo/")
     section = soup.find("h2", id="sources-differ")
     assert section is not None
-    values = {tr.select("td")[0].get_text(strip=True) for tr in section.find_next("table").select("tbody tr")}
-    assert {"planned", "opened"} <= values
+    assert {"planned", "opened"} <= set(_differ_values(section))
 
 
 def test_timeline_groups_by_year_and_month_and_keeps_precision(shipped_site: Path):
@@ -103,8 +112,9 @@ def test_timeline_groups_by_year_and_month_and_keeps_precision(shipped_site: Pat
     assert "April 2024" in months
     text = soup.select_one("article").get_text(" ")
     assert "October 2023" in text or "2023" in text
+    # An entity page has no timeline of its own: its dated facts are in its infobox and facts.
     kishida = soup_of(shipped_site, "/entities/fumio-kishida/")
-    assert kishida.find("h2", id="timeline") is not None
+    assert kishida.find("h2", id="timeline") is None
 
 
 def test_figures_show_how_each_source_reports_the_amount(shipped_site: Path):
@@ -112,7 +122,8 @@ def test_figures_show_how_each_source_reports_the_amount(shipped_site: Path):
     soup = soup if soup.find("h2", id="figures") else soup_of(shipped_site, "/entities/microsoft/")
     table = soup.find("h2", id="figures").find_next("table")
     row = next(tr for tr in table.select("tbody tr") if "2.9" in tr.select("td")[0].get_text())
-    publishers = {a.get_text() for a in row.select("td")[1].select("a")}
+    assert row.select("td")[1].get_text(strip=True) == "an amount of money"
+    publishers = {a.get_text() for a in row.select("td")[2].select("a")}
     assert len(publishers) >= 3, publishers
 
 

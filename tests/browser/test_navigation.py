@@ -88,11 +88,15 @@ def test_fact_citation_highlights_the_quoted_paragraph(browsing, site):
     page = browsing.new_page()
     page.goto(site.url(KISHIDA))
     page.evaluate("window.__kbSamePage = true")
-    # The first citation of the Facts section, and its quote from the numbered list below.
-    citation = page.locator("#facts ~ ul a[href*='/articles/'][href*='#p']").first
-    number = int(citation.inner_text().strip("[]"))
-    entry = page.locator(".kb-citations li").nth(number - 1).inner_text()
-    quote = re.search(r"“(.+)”\s*$", entry).group(1)
+    # A fact's citation mark leads to its reference at the end of the page; the reference's
+    # quoted words link (¶) to the paragraph of the article that prints them.
+    mark = page.locator("#facts ~ ul a.kb-cite").first
+    number = int(mark.inner_text().strip("[]"))
+    mark.click()
+    expect(page).to_have_url(re.compile(rf"#ref-{number}$"))
+    item = page.locator(".kb-references li li", has=page.locator("a.kb-para")).first
+    quote = re.search(r"“(.+)”", item.inner_text()).group(1)
+    citation = item.locator("a.kb-para")
     href = citation.get_attribute("href")
     anchor = href.split("#")[1]
 
