@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5  # 4: link results carry nested mentions, surname mentions and speaker_text; 5: JSON, not pickle
 CACHE_FILE = "kb-cache.json.gz"
 KEY_FILE = "key"
 _OLD_FILES = ("kb-cache.pickle",)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import BuilderError, Diagnostic
+from .errors import BuilderError, ContentError, Diagnostic, fatal_count, report_lines, summary_line
+from .pipeline import check as run_check
 
 ROOT_HELP = "The project folder (holds mkdocs.yml and content/); by default the nearest one above the current folder."
 
@@ -69,17 +70,16 @@ class KbGroup(click.Group):
             _stopped(exc)
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool) -> int:
-    for d in diagnostics:
-        click.echo(str(d))
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = sum(d.severity == "warning" for d in diagnostics)
-    fatal = errors + (warnings if strict else 0)
-    summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-    if strict and warnings:
-        summary += " (warnings are errors with --strict)"
-    click.echo(summary)
-    return 1 if fatal else 0
+VERBOSE_HELP = "Print every warning, not one line per class of warning."
+
+
+def _print_diagnostics(
+    diagnostics: list[Diagnostic], strict: bool, silenced: frozenset[str] = frozenset(), verbose: bool = False
+) -> int:
+    for line in report_lines(diagnostics, verbose=verbose, silenced=silenced):
+        click.echo(line)
+    click.echo(summary_line(diagnostics, silenced=silenced, strict=strict))
+    return 1 if fatal_count(diagnostics, silenced=silenced, strict=strict) else 0
 
 
 @click.group(cls=KbGroup)
@@ -90,38 +90,43 @@ def main() -> None:
 
 @main.command()
 @click.option("--project", default=None, help=ROOT_HELP)
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(project: str, strict: bool) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (except classes silenced in kb.yml).")
+@click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
+def check(project: str, strict: bool, verbose: bool) -> None:
     """Validate content/ and print every problem as path:line:col."""
     root = _root(project)
     result = _run_check(root)
-    sys.exit(_print_diagnostics(result.diagnostics, strict))
+    sys.exit(_print_diagnostics(result.diagnostics, strict, result.silenced, verbose))
 
 
 @main.command()
 @click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--site-dir", default=None, help="Where to put the site (default: site/ in the project).")
-@click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
-def build(project: str, site_dir: str | None, strict: bool) -> None:
+@click.option("--strict", is_flag=True, help="Treat content warnings as errors (except classes silenced in kb.yml).")
+@click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
+def build(project: str, site_dir: str | None, strict: bool, verbose: bool) -> None:
     """Check content, generate Markdown, render the site with MkDocs, swap it into site/."""
+    from .progress import Progress
     from .site import FileSystemError, SiteDirRefused, build_site, deferred_signals
 
     root = _root(project)
     target = Path(site_dir).absolute() if site_dir else root / "site"
-    try:
-        log_lines = build_site(root, target, strict_content=strict)
-    except (SiteDirRefused, FileSystemError) as exc:
-        click.echo(f"{exc}", err=True)
-        sys.exit(1)
-    except BuilderError as exc:
-        click.echo(f"{exc}", err=True)
-        click.echo("kb: nothing was built; the previous site is unchanged", err=True)
+    failure: BuilderError | None = None
+    with Progress() as progress:
+        try:
+            log_lines = build_site(root, target, strict_content=strict, verbose=verbose)
+        except BuilderError as exc:
+            failure = exc
+    if failure is not None:
+        click.echo(f"{failure}", err=True)
+        if not isinstance(failure, (SiteDirRefused, FileSystemError)):  # those are one line, nothing touched
+            click.echo("kb: nothing was built; the previous site is unchanged", err=True)
         sys.exit(1)
     with deferred_signals():  # the new site is in place: report it, whatever arrives now
         for line in log_lines:
-            if ": warning: " in line or ": note: " in line:
+            if ": warning: " in line or ": note: " in line or line.startswith("INFO: kb: checked "):
                 click.echo(line.split(": ", 1)[1])
-        click.echo(f"kb: site built in {target} (open {target / 'index.html'})")
+        click.echo(f"kb: site built in {target} in {progress.elapsed:.1f} s (open {target / 'index.html'})")
 
 
 @main.command()
@@ -129,7 +134,8 @@ def build(project: str, site_dir: str | None, strict: bool) -> None:
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--full/--dirty", default=False, show_default=True,
               help="After an edit, rebuild every page (--full) or only pages whose Markdown changed (--dirty).")
-def serve(project: str, dev_addr: str, full: bool) -> None:
+@click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
+def serve(project: str, dev_addr: str, full: bool, verbose: bool) -> None:
     """Serve the site locally; rebuild and reload when content/ or templates/ change."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort
@@ -138,9 +144,11 @@ def serve(project: str, dev_addr: str, full: bool) -> None:
 
     root = _root(project)
     result = _run_check(root)
-    if _print_diagnostics(result.diagnostics, False):
+    if _print_diagnostics(result.diagnostics, False, result.silenced, verbose):
         sys.exit(1)
     ensure_docs_dir(root)
+    if verbose:
+        os.environ["KB_VERBOSE"] = "1"
     try:
         mkdocs_serve(
             config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
@@ -152,20 +160,14 @@ def serve(project: str, dev_addr: str, full: bool) -> None:
         sys.exit(1)
 
 
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 @main.command()
 @click.argument("entity_type")
 @click.argument("name")
 @click.option("--project", default=None, help=ROOT_HELP)
 def new(entity_type: str, name: str, project: str) -> None:
     """Create content/entities/<id>.yaml for a new entity, e.g. kb new person "Satya Nadella"."""
-    import yaml
-
-    from .load import check_id, load_corpus
-    from .site import file_system_message
+    from .load import load_corpus
+    from .newentity import NewEntityError, write_entity
     from .validate import name_problem
 
     root = _root(project)
@@ -175,31 +177,124 @@ def new(entity_type: str, name: str, project: str) -> None:
         click.echo(f"kb: invalid name: {problem}", err=True)
         sys.exit(1)
     types = corpus.vocabulary.entity_types if corpus.vocabulary else {}
-    if types and entity_type not in types:
-        click.echo(f"kb: unknown entity type '{entity_type}'; expected one of: {', '.join(types)}", err=True)
-        sys.exit(1)
-    entity_id = slugify(name)
-    if not name.strip() or check_id(entity_id):
-        click.echo(f"kb: cannot make an id from the name '{name}'", err=True)
-        sys.exit(1)
-    path = root / "content" / "entities" / f"{entity_id}.yaml"
-    if path.exists():
-        click.echo(f"kb: {path.relative_to(root)} already exists; not overwriting it", err=True)
-        sys.exit(1)
-    body = yaml.safe_dump({"name": name.strip(), "type": entity_type}, allow_unicode=True, sort_keys=False)
-    text = (
-        "# yaml-language-server: $schema=../../schema/entity.schema.json\n"
-        + body
-        + "aliases: []\nsummary: \"\"\nrelations: []\n"
-    )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as exc:
-        click.echo(file_system_message(exc, root), err=True)
+        path = write_entity(root, entity_type, name, types)
+    except NewEntityError as exc:
+        click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(str(path.relative_to(root)))
+
+
+@main.command()
+@click.option("--project", default=None, help=ROOT_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1), help="Names and aliases listed.")
+@click.option("--write", "write_names", multiple=True, metavar="NAME",
+              help="Create the entity file for this suggested name (repeatable), with the aliases found.")
+@click.option("--type", "entity_type", default=None, help="The type for --write, when the guess is wrong or missing.")
+def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...], entity_type: str | None) -> None:
+    """Names the articles use that no entity covers, aliases entities lack, entities never mentioned."""
+    import json
+
+    from .errors import relative_path
+    from .newentity import NewEntityError, write_entity
+    from .progress import Progress
+    from .suggest import find_candidate, report_text, suggest as run_suggest
+
+    root = _root(project)
+    found = None
+    with Progress() as progress:
+        progress.step("kb: checking content")
+        result = run_check(root / "content", root)
+        if result.kb is not None and result.linked is not None and not result.errors:
+            progress.step("kb: reading articles", total=len(result.kb.articles))
+            found = run_suggest(result.kb, result.linked, on_article=progress.advance)
+    if found is None:
+        _print_diagnostics(result.diagnostics, False, result.silenced)
+        click.echo("kb: fix the errors above first; suggestions need content that checks", err=True)
+        sys.exit(1)
+    summary = (
+        f"kb: {len(found.entities)} names, {len(found.aliases)} aliases, {len(found.unmentioned)} unmentioned "
+        f"entities from {len(result.kb.articles)} articles and {len(result.kb.entities)} entities "
+        f"in {progress.elapsed:.1f} s"
+    )
+    if write_names:
+        types = result.kb.vocabulary.entity_types if result.kb.vocabulary else {}
+        failed = 0
+        for name in write_names:
+            cand = find_candidate(found, name)
+            if cand is None:
+                click.echo(f"kb: '{name}' is not among the suggestions; use kb new TYPE \"{name}\"", err=True)
+                failed += 1
+                continue
+            chosen = entity_type or cand.type
+            if not chosen:
+                click.echo(f"kb: no type guessed for '{cand.name}' ({cand.reason}); give one with --type", err=True)
+                failed += 1
+                continue
+            aliases = sorted(cand.aliases, key=lambda a: (-cand.aliases[a], a))
+            try:
+                path = write_entity(root, chosen, cand.name, types, aliases)
+            except NewEntityError as exc:
+                click.echo(str(exc), err=True)
+                failed += 1
+                continue
+            click.echo(f"{relative_path(path, root)}: {chosen} '{cand.name}'"
+                       + (f", aliases: {', '.join(aliases)}" if aliases else ""))
+        sys.exit(1 if failed else 0)
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        click.echo(summary, err=True)
+        return
+    paths = {e.id: e.location.path for e in result.kb.entities.values()}
+    for line in report_text(found, limit, paths):
+        click.echo(line)
+    click.echo("")
+    click.echo(summary)
+
+
+@main.command()
+@click.option("--project", default=None, help=ROOT_HELP)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml", "jsonld"]), default="json",
+              show_default=True, help="JSON (schema/export.schema.json), CSV tables, GraphML (Gephi) or JSON-LD.")
+@click.option("--out", default=None,
+              help="The file to write (a folder for csv); by default the standard output (csv needs --out).")
+def export(project: str, fmt: str, out: str | None) -> None:
+    """Export the knowledge graph: entities, aliases, relations, mentions, quotes, facts and citations."""
+    from .assemble import assemble
+    from .export import to_csv, to_graphml, to_json, to_jsonld
+
+    root = _root(project)
+    result = run_check(root / "content", root)
+    if result.kb is None or result.linked is None or result.errors:
+        _print_diagnostics(result.diagnostics, False, result.silenced)
+        click.echo("kb: nothing was exported; fix the errors above first", err=True)
+        sys.exit(1)
+    graph = assemble(result.kb, result.linked)
+    if fmt == "csv":
+        if not out:
+            click.echo("kb: --format csv writes a folder of tables; give it with --out FOLDER", err=True)
+            sys.exit(2)
+        folder = Path(out)
+        if folder.exists() and not folder.is_dir():
+            click.echo(f"kb: {out} is a file; --format csv needs a folder", err=True)
+            sys.exit(1)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in to_csv(graph).items():
+            (folder / name).write_text(text, encoding="utf-8")
+            click.echo(str(folder / name))
+        return
+    text = {"json": to_json, "graphml": to_graphml, "jsonld": to_jsonld}[fmt](graph)
+    if not out or out == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(out)
+    if target.is_dir():
+        click.echo(f"kb: {out} is a folder; give a file name", err=True)
+        sys.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(str(target))
 
 
 @main.command()

@@ -99,7 +99,10 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diagnostics: lis
             kind = "a folder, not a file" if path.suffix in suffixes else "a folder: kb reads only the files directly in"
             where = relative_path(folder, root)
             message = f"'{path.name}' is {kind}" + (f" {where}/; it is ignored" if kind.endswith("in") else "")
-            diagnostics.append((error if path.suffix in suffixes else warning)(Location(display), message))
+            if path.suffix in suffixes:
+                diagnostics.append(error(Location(display), message))
+            else:
+                diagnostics.append(warning(Location(display), message, "ignored-folder"))
         elif not path.is_file():
             diagnostics.append(error(Location(display), "not a regular file"))
         elif path.suffix in suffixes:
@@ -232,6 +235,7 @@ def _load_vocabulary(path: Path, root: Path, diagnostics: list[Diagnostic]) -> V
         featured=list(spec.featured),
         event_properties=list(spec.event_properties),
         locations=_vocabulary_locations(spec, doc),
+        silence=frozenset(spec.silence),
     )
 
 
@@ -266,6 +270,8 @@ def _load_entity(path: Path, entity_id: str, display: str, diagnostics: list[Dia
         name=spec.name,
         type=spec.type,
         aliases=[Alias(a.name, a.ambiguous, doc.at("aliases", i)) for i, a in enumerate(spec.aliases)],
+        short_names=[Alias(name, False, doc.at("short_names", i)) for i, name in enumerate(spec.short_names)],
+        name_location=doc.at("name"),
         summary=spec.summary,
         relations=[
             Relation(

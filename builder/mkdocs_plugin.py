@@ -15,7 +15,8 @@ from pathlib import Path
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 
-from .errors import BuilderError, ContentError
+from . import progress
+from .errors import BuilderError, ContentError, report_lines, summary_line
 from .pipeline import DEFAULT_TEMPLATES, build_docs
 from .site import BUILDING, MARKER, MARKER_TEXT, SiteDirRefused, check_site_dir
 
@@ -44,6 +45,8 @@ class KbPlugin(BasePlugin):
             except SiteDirRefused as exc:
                 raise Abort(str(exc)) from None
         templates = root / "templates"
+        verbose = os.environ.get("KB_VERBOSE") == "1"
+        progress.current().step("kb: checking content and writing Markdown")
         try:
             result = build_docs(
                 root / "content",
@@ -54,8 +57,8 @@ class KbPlugin(BasePlugin):
                 strict=os.environ.get("KB_STRICT") == "1",
             )
         except ContentError as exc:
-            for diagnostic in exc.diagnostics:
-                print(diagnostic, flush=True)
+            for line in report_lines(exc.diagnostics, verbose=verbose, silenced=exc.silenced):
+                print(line, flush=True)
             errors = sum(d.is_error for d in exc.diagnostics)
             if self.serving:
                 # MkDocs' server hangs on a failed build; generate nothing new instead, so the
@@ -65,15 +68,28 @@ class KbPlugin(BasePlugin):
             raise Abort(f"kb: {errors} error(s) in content; the site was not rebuilt") from None
         except BuilderError as exc:
             raise Abort(f"kb: {exc}") from None
-        for diagnostic in result.diagnostics:
-            log.info(str(diagnostic))
+        for line in report_lines(result.diagnostics, verbose=verbose, silenced=result.silenced):
+            log.info(line)
         took = sum(result.timings.values())
+        log.info(
+            f"kb: checked {len(result.graph.articles)} articles and {len(result.graph.entities)} entities: "
+            f"{summary_line(result.diagnostics, silenced=result.silenced)}"
+        )
         log.info(f"kb: {result.pages_written} page(s) written, {result.pages_unchanged} unchanged, in {took:.2f} s")
 
     def on_post_build(self, config, **_kwargs) -> None:
         site = Path(config.site_dir)
         if site.is_dir():
             (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # kb may replace this folder
+
+    def on_files(self, files, config, **_kwargs):
+        pages = sum(1 for f in files if f.is_documentation_page())
+        progress.current().step("MkDocs: rendering pages", total=pages)
+        return files
+
+    def on_page_content(self, html, **_kwargs):
+        progress.current().advance()
+        return html
 
     def on_serve(self, server, config, builder, **_kwargs):
         root = Path(config.config_file_path).resolve().parent

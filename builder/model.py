@@ -97,6 +97,7 @@ class Vocabulary:
     entity_types: dict[str, EntityType]
     relation_types: dict[str, RelationType]
     location: Location
+    silence: frozenset[str] = frozenset()  # warning classes accepted on purpose
     properties: dict[str, str] = field(default_factory=dict)  # fact property id -> label
     storylines: list[Storyline] = field(default_factory=list)
     featured: list[str] = field(default_factory=list)
@@ -181,6 +182,8 @@ class Entity:
     summary_location: Location
     participant_locations: list[Location] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    short_names: list[Alias] = field(default_factory=list)  # linked only after the full name, per article
+    name_location: Location | None = None  # where `name:` is written
 
     @property
     def names(self) -> list[str]:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from .assemble import Graph, assemble
 from .cache import BuildCache, read_cache, write_cache
-from .errors import ContentError, Diagnostic
+from .export import SITE_EXPORT, to_json
+from .errors import ContentError, Diagnostic, fatal_count
+from .hygiene import alias_warnings
 from .link import LinkedArticle, link
 from .load import load_corpus
 from .render import render_site
@@ -33,6 +35,7 @@ class CheckResult:
     timings: dict[str, float] = field(default_factory=dict)
     text_bytes: int = 0
     cache: BuildCache = field(default_factory=BuildCache)  # what the next build may reuse
+    silenced: frozenset[str] = frozenset()  # warning classes kb.yml accepts on purpose
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -52,6 +55,7 @@ class BuildResult:
     pages_unchanged: int
     pages_removed: int
     graph: Graph
+    silenced: frozenset[str] = frozenset()
 
 
 @contextmanager
@@ -82,12 +86,14 @@ def check(content_dir: Path, root: Path | None = None, cache: BuildCache | None 
         kb, found = validate(corpus)
     diagnostics += found + undated_note(corpus.articles)
     text_bytes = sum(a.text_bytes for a in corpus.articles)
+    silenced = corpus.vocabulary.silence if corpus.vocabulary else frozenset()
     if kb is None or any(d.severity == "error" for d in diagnostics):
-        return CheckResult(sorted(diagnostics), kb, None, timings, text_bytes)
+        return CheckResult(sorted(diagnostics), kb, None, timings, text_bytes, silenced=silenced)
     with _timed(timings, "link"):
         linked, found, fresh_links = link(kb, cache.links)
+        found += alias_warnings(kb, linked)
     diagnostics += found
-    result = CheckResult(sorted(diagnostics), kb, linked, timings, text_bytes)
+    result = CheckResult(sorted(diagnostics), kb, linked, timings, text_bytes, silenced=silenced)
     result.cache = BuildCache(blocks={a.digest: a.blocks for a in corpus.articles}, links=fresh_links)
     return result
 
@@ -110,9 +116,9 @@ def build_docs(
     """Generate the Markdown site into docs_dir. Raises ContentError and writes nothing on any error."""
     previous = read_cache(cache_dir)
     result = check(content_dir, root, previous)
-    fatal = result.errors + (result.warnings if strict else [])
+    fatal = fatal_count(result.diagnostics, silenced=result.silenced, strict=strict)
     if fatal or result.kb is None or result.linked is None:
-        raise ContentError(result.diagnostics if fatal else result.diagnostics)
+        raise ContentError(result.diagnostics, result.silenced)
     timings = result.timings
     with _timed(timings, "assemble"):
         graph = assemble(result.kb, result.linked)
@@ -120,11 +126,12 @@ def build_docs(
         pages, page_cache = render_site(graph, templates_dir or DEFAULT_TEMPLATES, previous.pages)
         files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
+        files[SITE_EXPORT] = to_json(graph)  # the graph as data, linked from the home page
     with _timed(timings, "write"):
         report = write_outputs(docs_dir, files)
         result.cache.pages = page_cache
         write_cache(cache_dir, result.cache, previous)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
-        report.written, report.unchanged, report.removed, graph,
+        report.written, report.unchanged, report.removed, graph, result.silenced,
     )

@@ -360,7 +360,7 @@ def _article_fingerprint(graph: Graph, view, templates: str, extra: str = "") ->
     names = {e: graph.kb.entities[e].name for ids in view.entities_by_type.values() for e in ids}
     similar = [(other, n, graph.kb.articles[other].title) for other, n in view.similar]
     quotes = [(q.text, q.speaker, q.speaker and graph.kb.entities[q.speaker].name,
-               [(s.article_id, s.anchor, s.text, s.speaker) for s in q.sources]) for q in view.quotes]
+               [(s.article_id, s.anchor, s.text, s.speaker, s.speaker_text) for s in q.sources], q.speaker_text) for q in view.quotes]
     types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
     return digest(str(ARTICLE_PAGE_VERSION), templates, a.digest, a.title, a.publisher, a.author or "", a.url or "",
                   a.date.text if a.date else "",

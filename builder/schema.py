@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+
+from .errors import WARNING_CODES
 
 from pydantic import (
     AfterValidator,
@@ -151,6 +153,11 @@ class EntitySpec(Strict):
     name: Text
     type: Id = Field(description="A key of entity_types in content/kb.yml.")
     aliases: list[AliasItem] = Field(default_factory=list)
+    short_names: list[Text] = Field(
+        default_factory=list,
+        description="Short forms ('the Commission', 'Fed') linked only in an article that has already"
+        " named the entity in full, and only when no other entity there declares the same short form.",
+    )
     summary: LongText = Field("", description="Markdown; [[id]] or [[id|label]] links an entity.")
     relations: list[RelationSpec] = Field(default_factory=list)
     facts: list[FactSpec] = Field(default_factory=list)
@@ -223,6 +230,12 @@ class VocabularySpec(Strict):
     featured: list[Id] = Field(
         default_factory=list, description="Entity ids the home page lists first under 'Key entities'."
     )
+    silence: list[Literal[tuple(WARNING_CODES)]] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Warning classes this project accepts on purpose: not printed, counted as "
+        "silenced, and not failing `kb check --strict`. One of: "
+        + "; ".join(f"{code} ({what})" for code, what in WARNING_CODES.items()) + ".",
+    )
 
 
 def _unknown_date(value: Any) -> Any:
@@ -271,8 +284,10 @@ SCHEMAS = {
 
 def json_schemas() -> dict[str, str]:
     """Each schema file's name and its JSON text, as `kb schema` writes them."""
+    from .export import ExportSpec  # the output of `kb export`, documented alongside the inputs
+
     out = {}
-    for name, model in SCHEMAS.items():
+    for name, model in {**SCHEMAS, "export.schema.json": ExportSpec}.items():
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         out[name] = json.dumps(schema, indent=2, sort_keys=True) + "\n"

@@ -279,7 +279,7 @@ def remove_stale_temp_dirs(parent: Path) -> list[Path]:
     return removed
 
 
-def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> list[str]:
+def build_site(root: Path, site_dir: Path, *, strict_content: bool = False, verbose: bool = False) -> list[str]:
     """Build root's mkdocs.yml into site_dir atomically. Returns MkDocs' log lines.
 
     Raises SiteDirRefused (before touching anything) when site_dir is not kb's to replace,
@@ -292,12 +292,12 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False) -> l
     site_dir = site_dir.resolve()
     try:
         with terminate_as_interrupt():
-            return _build(root, site_dir, strict_content)
+            return _build(root, site_dir, strict_content, verbose)
     except OSError as exc:
         raise FileSystemError(file_system_message(exc, root)) from None
 
 
-def _build(root: Path, site_dir: Path, strict_content: bool) -> list[str]:
+def _build(root: Path, site_dir: Path, strict_content: bool, verbose: bool) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
@@ -321,6 +321,8 @@ def _build(root: Path, site_dir: Path, strict_content: bool) -> list[str]:
         mkdocs_log.setLevel(logging.INFO)
         if strict_content:
             os.environ["KB_STRICT"] = "1"
+        if verbose:
+            os.environ["KB_VERBOSE"] = "1"
         with contextlib.chdir(root):
             config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp))
             build(config)
@@ -341,6 +343,7 @@ def _build(root: Path, site_dir: Path, strict_content: bool) -> list[str]:
         mkdocs_log.removeHandler(handler)
         mkdocs_log.setLevel(level)
         os.environ.pop("KB_STRICT", None)
+        os.environ.pop("KB_VERBOSE", None)
     return lines.getvalue().splitlines()
 
 

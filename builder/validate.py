@@ -152,7 +152,7 @@ def _check_entity(entity, vocabulary, known, known_articles, entities) -> list[D
         for citation in fact.citations:
             missing_article(citation.article, citation.article_location)
     if entity.type == "event" and entity.date is None:
-        out.append(warning(entity.location, "an event should have a 'date'"))
+        out.append(warning(entity.location, "an event should have a 'date'", "event-without-date"))
     return out
 
 
@@ -171,17 +171,18 @@ def _name_table(entities: list[Entity]) -> tuple[dict[str, str], dict[str, list[
                 out.append(error(where, f"{what} {_short(name)} {problem}"))
                 continue
             if name in seen_here:
-                out.append(warning(where, f"alias '{name}' is listed twice for this entity"))
+                out.append(warning(where, f"alias '{name}' is listed twice for this entity", "duplicate-alias"))
                 continue
             seen_here.add(name)
             if where is not entity.location and len(name) <= SHORT_ALIAS and not ambiguous:
                 out.append(warning(where, f"alias '{name}' is only {len(name)} character{'s' if len(name) > 1 else ''}:"
                                    " it will link every occurrence in the articles; mark it `ambiguous: true` or"
-                                   " remove it"))
+                                   " remove it", "short-alias"))
             claims.setdefault(name, []).append((entity, ambiguous, where))
             if name.islower() and name in common_words():
                 out.append(
-                    warning(where, f"alias '{name}' is a common lowercase word: it would link ordinary text")
+                    warning(where, f"alias '{name}' is a common lowercase word: it would link ordinary text",
+                            "common-word-alias")
                 )
     link_names: dict[str, str] = {}
     ambiguous: dict[str, list[str]] = {}

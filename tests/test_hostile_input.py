@@ -193,8 +193,10 @@ def test_hostile_content_is_one_located_error(project: Path, files, expected):
 
 
 WARN_CASES = [
-    ("one-letter-alias", entity('aliases:\n  - s\n'), f"{ENTITY}:4:5: warning: alias 's' is only 1 character: {SHORT}"),
-    ("two-letter-alias", entity('aliases:\n  - Ac\n'), f"{ENTITY}:4:5: warning: alias 'Ac' is only 2 characters: {SHORT}"),
+    ("one-letter-alias", entity('aliases:\n  - s\n'),
+     f"{ENTITY}:4:5: warning: alias 's' is only 1 character: {SHORT} [short-alias]"),
+    ("two-letter-alias", entity('aliases:\n  - Ac\n'),
+     f"{ENTITY}:4:5: warning: alias 'Ac' is only 2 characters: {SHORT} [short-alias]"),
 ]
 
 
@@ -263,8 +265,8 @@ def test_folder_named_like_an_entity_file_is_an_error(project: Path):
 def test_subfolder_is_reported_not_silently_skipped(project: Path):
     write(project, {"content/articles/2024/old.md": ARTICLE_TEXT})
     expected = ("content/articles/2024:1:1: warning: '2024' is a folder: kb reads only the files directly in"
-                " content/articles/; it is ignored")
-    assert check(project) == (f"{expected}\n0 errors, 1 warning\n", 0)
+                " content/articles/; it is ignored [ignored-folder]")
+    assert check(project) == (f"{expected}\n0 errors, 1 warning (ignored-folder 1)\n", 0)
 
 
 def test_kb_yml_as_a_folder_is_an_error(project: Path):
