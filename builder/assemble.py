@@ -240,8 +240,22 @@ def _snippets(article: Article, by_sentence: dict[tuple[int, int], list[Mention]
         seen.add(key)
         block = article.blocks[mention.block]
         start, end = block.sentences[mention.sentence]
-        inner = [(m.start - start, m.end - start, m.entity_id) for m in by_sentence[key]]
+        inner = _inner_mentions(by_sentence[key], mention.entity_id, start)
         out.append(Snippet(article.id, block.anchor or "", block.text[start:end], inner))
+    return out
+
+
+def _inner_mentions(mentions: list[Mention], entity_id: str, offset: int) -> list[tuple[int, int, str]]:
+    """The names a snippet shows linked: the longer name carries the link, except that the page's
+    own entity, named inside a longer name ("Tokyo" in "… lab in Tokyo"), is shown as itself."""
+    own = [m for m in mentions if m.nested and m.entity_id == entity_id]
+    out = []
+    for m in mentions:
+        if m.nested and m.entity_id != entity_id:
+            continue
+        if not m.nested and any(m.start <= o.start and o.end <= m.end for o in own):
+            continue
+        out.append((m.start - offset, m.end - offset, m.entity_id))
     return out
 
 

@@ -21,6 +21,7 @@ from . import progress
 from .allowlist import extra_script_paths, find_offences, find_site_offences, with_content_security_policy
 from .errors import BuilderError, ContentError, report_lines, summary_line
 from .pipeline import DEFAULT_TEMPLATES, build_docs
+from .site import BUILDING, MARKER, MARKER_TEXT, SiteDirRefused, check_site_dir
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -45,6 +46,12 @@ class KbPlugin(BasePlugin):
     def on_pre_build(self, config, **_kwargs) -> None:
         self.checked, self.offences = set(), []
         root = Path(config.config_file_path).resolve().parent
+        site = Path(config.site_dir)
+        if not self.serving and not (site / BUILDING).is_file():  # `mkdocs build` on its own cleans site_dir
+            try:
+                check_site_dir(root, site, Path(config.docs_dir))
+            except SiteDirRefused as exc:
+                raise Abort(str(exc)) from None
         templates = root / "templates"
         verbose = os.environ.get("KB_VERBOSE") == "1"
         progress.current().step("kb: checking content and writing Markdown")
@@ -77,6 +84,11 @@ class KbPlugin(BasePlugin):
             f"{summary_line(result.diagnostics, silenced=result.silenced)}"
         )
         log.info(f"kb: {result.pages_written} page(s) written, {result.pages_unchanged} unchanged, in {took:.2f} s")
+
+    def on_post_build(self, config, **_kwargs) -> None:
+        site = Path(config.site_dir)
+        if site.is_dir():
+            (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # kb may replace this folder
 
     def on_files(self, files, config, **_kwargs):
         pages = sum(1 for f in files if f.is_documentation_page())

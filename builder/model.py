@@ -182,6 +182,8 @@ class Entity:
     summary_location: Location
     participant_locations: list[Location] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    short_names: list[Alias] = field(default_factory=list)  # linked only after the full name, per article
+    name_location: Location | None = None  # where `name:` is written
 
     @property
     def names(self) -> list[str]:

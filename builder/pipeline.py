@@ -16,6 +16,7 @@ from .assemble import Graph, assemble
 from .cache import BuildCache, read_cache, write_cache
 from .export import SITE_EXPORT, to_json
 from .errors import ContentError, Diagnostic, fatal_count
+from .hygiene import alias_warnings
 from .link import LinkedArticle, link
 from .load import load_corpus
 from .render import render_site
@@ -90,6 +91,7 @@ def check(content_dir: Path, root: Path | None = None, cache: BuildCache | None 
         return CheckResult(sorted(diagnostics), kb, None, timings, text_bytes, silenced=silenced)
     with _timed(timings, "link"):
         linked, found, fresh_links = link(kb, cache.links)
+        found += alias_warnings(kb, linked)
     diagnostics += found
     result = CheckResult(sorted(diagnostics), kb, linked, timings, text_bytes, silenced=silenced)
     result.cache = BuildCache(blocks={a.digest: a.blocks for a in corpus.articles}, links=fresh_links)
@@ -128,7 +130,7 @@ def build_docs(
     with _timed(timings, "write"):
         report = write_outputs(docs_dir, files)
         result.cache.pages = page_cache
-        write_cache(cache_dir, result.cache)
+        write_cache(cache_dir, result.cache, previous)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
         report.written, report.unchanged, report.removed, graph, result.silenced,

@@ -337,7 +337,7 @@ def _template_problem(template: str, exc: Exception) -> str:
 
 
 def _templates_digest(templates_dir: Path) -> str:
-    return digest(*(f"{p.name}\x00{p.read_text(encoding='utf-8')}" for p in sorted(templates_dir.glob("*.j2"))))
+    return digest(*(f"{p.name}\x00{p.read_bytes().decode('utf-8', 'surrogateescape')}" for p in sorted(templates_dir.glob("*.j2"))))
 
 
 def cited_by(graph: Graph) -> dict[str, list[str]]:
@@ -377,7 +377,7 @@ def _article_fingerprint(graph: Graph, view, templates: str, extra: str = "") ->
     names = {e: graph.kb.entities[e].name for ids in view.entities_by_type.values() for e in ids}
     similar = [(other, n, graph.kb.articles[other].title) for other, n in view.similar]
     quotes = [(q.text, q.speaker, q.speaker and graph.kb.entities[q.speaker].name,
-               [(s.article_id, s.anchor, s.text, s.speaker) for s in q.sources]) for q in view.quotes]
+               [(s.article_id, s.anchor, s.text, s.speaker, s.speaker_text) for s in q.sources], q.speaker_text) for q in view.quotes]
     types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
     return digest(str(ARTICLE_PAGE_VERSION), WRITER_VERSION, templates, a.digest, a.title, a.publisher, a.author or "",
                   a.url or "", a.date.text if a.date else "",
@@ -491,7 +491,7 @@ def _redirects(graph: Graph, r: Renderer) -> dict[str, str]:
         claims.setdefault(entity_id, set()).add(entity_id)
     pages = {}
     for slug, owners in sorted(claims.items()):
-        if slug in RESERVED_ROOTS:
+        if slug in RESERVED_ROOTS or len(slug) > 120:  # a folder name must fit the file system
             continue
         if len(owners) > 1:  # a name several entities share gets a page that lists them
             page = f"{slug}/index.md"

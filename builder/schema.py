@@ -153,6 +153,11 @@ class EntitySpec(Strict):
     name: Text
     type: Id = Field(description="A key of entity_types in content/kb.yml.")
     aliases: list[AliasItem] = Field(default_factory=list)
+    short_names: list[Text] = Field(
+        default_factory=list,
+        description="Short forms ('the Commission', 'Fed') linked only in an article that has already"
+        " named the entity in full, and only when no other entity there declares the same short form.",
+    )
     summary: LongText = Field("", description="Markdown; [[id]] or [[id|label]] links an entity.")
     relations: list[RelationSpec] = Field(default_factory=list)
     facts: list[FactSpec] = Field(default_factory=list)

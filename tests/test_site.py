@@ -20,6 +20,8 @@ KEY_PAGES = {
     "microsoft-japan": "Microsoft Japan",
     "iot-ai-insider-lab-shanghai": "Shanghai lab",
     "fumio-kishida": "Fumio Kishida",
+    "tokyo": "Tokyo",  # named inside "Microsoft Research Asia lab in Tokyo" and "University of Tokyo"
+    "microsoft-research-asia": "Microsoft Research Asia",
 }
 
 
