@@ -11,11 +11,63 @@ import click
 from .errors import BuilderError, ContentError, Diagnostic, fatal_count, report_lines, summary_line
 from .pipeline import check as run_check
 
-ROOT_HELP = "The project folder (holds mkdocs.yml and content/)."
+ROOT_HELP = "The project folder (holds mkdocs.yml and content/); by default the nearest one above the current folder."
 
 
-def _root(project: str) -> Path:
-    return Path(project).resolve()
+def find_project(start: Path) -> Path | None:
+    """The nearest folder from `start` upward that holds mkdocs.yml or content/kb.yml (as git finds .git)."""
+    for folder in [start, *start.parents]:
+        if (folder / "mkdocs.yml").is_file() or (folder / "content" / "kb.yml").is_file():
+            return folder
+    return None
+
+
+def _root(project: str | None) -> Path:
+    if project is not None:
+        return Path(project).resolve()
+    here = Path.cwd().resolve()
+    return find_project(here) or here
+
+
+def _run_check(root: Path):
+    from .pipeline import check as run_check
+
+    try:
+        return run_check(root / "content", root)
+    except OSError as exc:
+        from .site import file_system_message
+
+        click.echo(file_system_message(exc, root), err=True)
+        sys.exit(1)
+
+
+def _stopped(exc: KeyboardInterrupt):
+    from .site import Terminated, site_in_place
+
+    if site_in_place:  # the build had succeeded: say so, and do not fail it
+        click.echo(f"kb: site built in {site_in_place[-1]} (stopped afterwards)")
+        sys.exit(0)
+    click.echo("kb: terminated" if isinstance(exc, Terminated) else "kb: interrupted", err=True)
+    sys.exit(143 if isinstance(exc, Terminated) else 130)
+
+
+class KbGroup(click.Group):
+    """Ctrl-C or SIGTERM anywhere: one line and the shell's exit status, never a traceback."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            _stopped(exc)
+
+    def invoke(self, ctx):
+        try:
+            from .site import terminate_as_interrupt
+
+            with terminate_as_interrupt():
+                return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            _stopped(exc)
 
 
 VERBOSE_HELP = "Print every warning, not one line per class of warning."
@@ -30,35 +82,35 @@ def _print_diagnostics(
     return 1 if fatal_count(diagnostics, silenced=silenced, strict=strict) else 0
 
 
-@click.group()
+@click.group(cls=KbGroup)
 @click.version_option(package_name="kb")
 def main() -> None:
     """kb: a knowledge base of who and what your news articles are about."""
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (except classes silenced in kb.yml).")
 @click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
 def check(project: str, strict: bool, verbose: bool) -> None:
     """Validate content/ and print every problem as path:line:col."""
     root = _root(project)
-    result = run_check(root / "content", root)
+    result = _run_check(root)
     sys.exit(_print_diagnostics(result.diagnostics, strict, result.silenced, verbose))
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--site-dir", default=None, help="Where to put the site (default: site/ in the project).")
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors (except classes silenced in kb.yml).")
 @click.option("--verbose", is_flag=True, help=VERBOSE_HELP)
 def build(project: str, site_dir: str | None, strict: bool, verbose: bool) -> None:
     """Check content, generate Markdown, render the site with MkDocs, swap it into site/."""
     from .progress import Progress
-    from .site import build_site
+    from .site import FileSystemError, SiteDirRefused, build_site, deferred_signals
 
     root = _root(project)
-    target = Path(site_dir).resolve() if site_dir else root / "site"
+    target = Path(site_dir).absolute() if site_dir else root / "site"
     failure: BuilderError | None = None
     with Progress() as progress:
         try:
@@ -67,16 +119,18 @@ def build(project: str, site_dir: str | None, strict: bool, verbose: bool) -> No
             failure = exc
     if failure is not None:
         click.echo(f"{failure}", err=True)
-        click.echo("kb: nothing was built; the previous site is unchanged", err=True)
+        if not isinstance(failure, (SiteDirRefused, FileSystemError)):  # those are one line, nothing touched
+            click.echo("kb: nothing was built; the previous site is unchanged", err=True)
         sys.exit(1)
-    for line in log_lines:
-        if ": warning: " in line or ": note: " in line or line.startswith("INFO: kb: checked "):
-            click.echo(line.split(": ", 1)[1])
-    click.echo(f"kb: site built in {target} in {progress.elapsed:.1f} s (open {target / 'index.html'})")
+    with deferred_signals():  # the new site is in place: report it, whatever arrives now
+        for line in log_lines:
+            if ": warning: " in line or ": note: " in line or line.startswith("INFO: kb: checked "):
+                click.echo(line.split(": ", 1)[1])
+        click.echo(f"kb: site built in {target} in {progress.elapsed:.1f} s (open {target / 'index.html'})")
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--full/--dirty", default=False, show_default=True,
               help="After an edit, rebuild every page (--full) or only pages whose Markdown changed (--dirty).")
@@ -86,10 +140,13 @@ def serve(project: str, dev_addr: str, full: bool, verbose: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort
 
+    from .site import ensure_docs_dir
+
     root = _root(project)
-    result = run_check(root / "content", root)
+    result = _run_check(root)
     if _print_diagnostics(result.diagnostics, False, result.silenced, verbose):
         sys.exit(1)
+    ensure_docs_dir(root)
     if verbose:
         os.environ["KB_VERBOSE"] = "1"
     try:
@@ -106,14 +163,19 @@ def serve(project: str, dev_addr: str, full: bool, verbose: bool) -> None:
 @main.command()
 @click.argument("entity_type")
 @click.argument("name")
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 def new(entity_type: str, name: str, project: str) -> None:
     """Create content/entities/<id>.yaml for a new entity, e.g. kb new person "Satya Nadella"."""
     from .load import load_corpus
     from .newentity import NewEntityError, write_entity
+    from .validate import name_problem
 
     root = _root(project)
     corpus, _ = load_corpus(root / "content", root)
+    problem = name_problem(name)
+    if problem:
+        click.echo(f"kb: invalid name: {problem}", err=True)
+        sys.exit(1)
     types = corpus.vocabulary.entity_types if corpus.vocabulary else {}
     try:
         path = write_entity(root, entity_type, name, types)
@@ -124,7 +186,7 @@ def new(entity_type: str, name: str, project: str) -> None:
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1), help="Names and aliases listed.")
 @click.option("--write", "write_names", multiple=True, metavar="NAME",
@@ -192,7 +254,7 @@ def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml", "jsonld"]), default="json",
               show_default=True, help="JSON (schema/export.schema.json), CSV tables, GraphML (Gephi) or JSON-LD.")
 @click.option("--out", default=None,
@@ -236,7 +298,7 @@ def export(project: str, fmt: str, out: str | None) -> None:
 
 
 @main.command()
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if the committed schema files are out of date.")
 def schema(project: str, check_only: bool) -> None:
     """Write the JSON Schemas for entity files, kb.yml and front matter into schema/."""
@@ -261,7 +323,7 @@ def schema(project: str, check_only: bool) -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--project", default=".", show_default=True, help=ROOT_HELP)
+@click.option("--project", default=None, help=ROOT_HELP)
 @click.option("--force", is_flag=True, help="Add an article even if it duplicates one already there.")
 @click.option("--title", default=None, help="Use this title instead of the one found.")
 @click.option("--publisher", default=None, help="Use this publisher instead of the one found.")

@@ -5,6 +5,7 @@ Library code raises these; only the CLI turns them into messages and exit codes.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,18 @@ WARNING_CODES = {
     "event-without-date": "an event entity with no 'date'",
     "duplicate-alias": "an alias listed twice for the same entity",
     "common-word-alias": "an alias that is a common lowercase word and would link ordinary text",
+    "short-alias": "an alias of one or two characters, which would link every occurrence",
+    "ignored-folder": "a folder inside content/articles or content/entities, which kb does not read",
 }
 SHOWN_PER_CLASS = 3  # files named after a grouped warning
+
+# Characters that could make one diagnostic look like several, or reorder what a terminal shows.
+UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text with every control and bidi character written as an escape: one line, shown as stored."""
+    return UNSAFE_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -42,7 +53,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         tag = f" [{self.code}]" if self.code else ""
-        return f"{self.location}: {self.severity}: {self.message}{tag}"
+        return visible(f"{self.location}: {self.severity}: {self.message}{tag}")
 
     @property
     def is_error(self) -> bool:

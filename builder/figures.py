@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -40,6 +41,11 @@ def _number(text: str) -> float:
     return float(_WORD_NUMBERS[text]) if text in _WORD_NUMBERS else float(text)
 
 
+def _comparable(value: float) -> bool:
+    """A value that can be compared and printed: not infinite (a number of 309 digits is)."""
+    return math.isfinite(value) and abs(value) < 1e30
+
+
 def _fmt(value: float) -> str:
     return f"{value:.0f}" if value == int(value) else f"{value:g}"
 
@@ -51,6 +57,8 @@ def find_figures(sentence: str) -> list[Figure]:
         scale = _SCALE.get((match.group("scale") or "").lower(), 1)
         currency = _CURRENCY[match.group("cur").lower()]
         value = _number(match.group("num")) * scale
+        if not _comparable(value):
+            continue
         found.append((match.start(), Figure(match.group(0).strip(), "money", f"{currency} {_fmt(value)}")))
         taken.append(match.span())
     for match in COUNT.finditer(sentence):
@@ -62,6 +70,8 @@ def find_figures(sentence: str) -> list[Figure]:
         if (match.group("scale") or "").lower() == "hundred":
             scale = 100
         value = _number(match.group("num")) * scale
+        if not _comparable(value):
+            continue
         kind = "duration" if unit in ("years", "months") else "count"
         found.append((match.start(), Figure(match.group(0).strip(), kind, f"{unit} {_fmt(value)}")))
     return [f for _, f in sorted(found, key=lambda item: item[0])]

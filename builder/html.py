@@ -407,7 +407,7 @@ class PageHtml:
     body: str
     toc: list[dict] = field(default_factory=list)  # Python-Markdown's nested toc_tokens
     search: list[dict] = field(default_factory=list)  # Material's search entries for the page
-    targets: frozenset = frozenset()  # docs files its links were resolved against
+    targets: tuple = ()  # docs files its links were resolved against, sorted
     source: str = ""  # digest of the Markdown after its front matter, stripped (see source_digest)
 
 
@@ -603,7 +603,7 @@ def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta
                         c.attrSet("src", rewrite_link(str(src), page, files, directory_urls, looked_up))
     body = _MD.renderer.render(tokens, _MD.options, env)
     url = page_url(page, directory_urls)
-    return PageHtml(body, _nest_stack(flat), search_entries(body, url, title, meta or {}), frozenset(looked_up),
+    return PageHtml(body, _nest_stack(flat), search_entries(body, url, title, meta or {}), tuple(sorted(looked_up)),
                     source_digest(markdown))
 
 
@@ -640,7 +640,7 @@ def _render_one(item: tuple[str, str]) -> tuple[str, PageHtml]:
 def render_bodies(
     pages: dict[str, str | bytes],
     files: frozenset[str],
-    previous: dict[str, tuple[str, frozenset[str], PageHtml]] | None = None,
+    previous: dict[str, tuple] | None = None,
     workers: int = 1,
     directory_urls: bool = True,
 ) -> tuple[dict[str, PageHtml], dict[str, tuple[str, frozenset[str], PageHtml]]]:
@@ -664,7 +664,7 @@ def render_bodies(
             continue
         key = digest(_SOURCE, page, markdown, str(directory_urls))
         hit = previous.get(page)
-        if hit and hit[0] == key and hit[2].targets & files == hit[1]:
+        if hit and hit[0] == key and files.intersection(hit[2].targets) == frozenset(hit[1]):
             out[page] = hit[2]
         else:
             todo.append((page, markdown))
@@ -681,5 +681,5 @@ def render_bodies(
     _FILES = frozenset()
     out.update(done)
     for page, key in keys.items():
-        cache[page] = (key, out[page].targets & files, out[page])
+        cache[page] = (key, tuple(sorted(files.intersection(out[page].targets))), out[page])
     return {page: out[page] for page in sorted(out)}, cache

@@ -8,6 +8,8 @@ that references to it are not reported a second time.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
 import types
 import typing
@@ -17,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .cache import digest
-from .errors import Diagnostic, Location, error, relative_path
+from .errors import Diagnostic, Location, error, relative_path, warning
 from .model import (
     Alias,
     InfoboxItem,
@@ -53,6 +55,12 @@ def load_corpus(
     root = root or content_dir.parent
     parsed = parsed or {}
     diagnostics: list[Diagnostic] = []
+    if content_dir.is_dir():
+        try:
+            os.listdir(content_dir)
+        except OSError as exc:  # otherwise everything in it would look missing
+            where = Location(relative_path(content_dir, root))
+            return Corpus(None, [], [], set()), [error(where, f"cannot read the folder: {exc.strerror or exc}")]
     vocabulary = _load_vocabulary(content_dir / "kb.yml", root, diagnostics)
     entities, broken_entities = _load_all(
         _files(content_dir / "entities", ENTITY_SUFFIXES, root, diagnostics), root, _load_entity, diagnostics
@@ -70,18 +78,71 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diagnostics: lis
     if not folder.is_dir():
         diagnostics.append(error(Location(relative_path(folder, root)), "folder is missing"))
         return []
+    problem = outside_project(folder, root)
+    if problem:
+        diagnostics.append(error(Location(_display(folder, root)), problem))
+        return []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        diagnostics.append(error(Location(relative_path(folder, root)), f"cannot read the folder: {exc.strerror or exc}"))
+        return []
     files = []
-    for path in sorted(folder.iterdir()):
+    for path in entries:
         if path.name.startswith("."):
             continue
-        if path.is_file() and path.suffix in suffixes:
+        display = relative_path(path, root) if not path.is_symlink() else _display(path, root)
+        problem = outside_project(path, root)
+        if problem:
+            diagnostics.append(error(Location(display), problem))
+        elif path.is_dir():
+            kind = "a folder, not a file" if path.suffix in suffixes else "a folder: kb reads only the files directly in"
+            where = relative_path(folder, root)
+            message = f"'{path.name}' is {kind}" + (f" {where}/; it is ignored" if kind.endswith("in") else "")
+            if path.suffix in suffixes:
+                diagnostics.append(error(Location(display), message))
+            else:
+                diagnostics.append(warning(Location(display), message, "ignored-folder"))
+        elif not path.is_file():
+            diagnostics.append(error(Location(display), "not a regular file"))
+        elif path.suffix in suffixes:
             files.append(path)
-        elif path.is_file():
+        else:
             expected = " or ".join(suffixes)
-            diagnostics.append(
-                error(Location(relative_path(path, root)), f"unexpected file here: expected a {expected} file")
-            )
+            diagnostics.append(error(Location(display), f"unexpected file here: expected a {expected} file"))
     return files
+
+
+def _display(path: Path, root: Path) -> str:
+    """A path as written (not resolved through symbolic links), relative to the project."""
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+OUTSIDE = "symbolic link points outside the project; copy what it points to into content/ instead"
+
+
+def outside_project(path: Path, root: Path) -> str | None:
+    """Why a path in content/ cannot be read: a broken symbolic link, a loop, or one pointing outside the project."""
+    if not path.is_symlink():
+        if path.resolve().is_relative_to(root.resolve()):
+            return None
+        return OUTSIDE
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return "symbolic link loop"
+    except FileNotFoundError:
+        return f"broken symbolic link (to {os.readlink(path)})"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"cannot follow the symbolic link: {exc.strerror or exc}"
+    if not target.is_relative_to(root.resolve()):
+        return OUTSIDE
+    return None
 
 
 def _load_all(paths, root, load_one, diagnostics):
@@ -111,8 +172,13 @@ def _load_all(paths, root, load_one, diagnostics):
     return loaded, broken
 
 
+MAX_ID_LENGTH = 120  # as for ids in references (schema.Id)
+
+
 def check_id(text: str) -> str | None:
     """Why `text` is not a safe id, or None when it is one."""
+    if len(text) > MAX_ID_LENGTH:
+        return f"ids are at most {MAX_ID_LENGTH} characters; this one has {len(text):,}"
     if re.match(ID_PATTERN, text):
         return None
     suggestion = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -134,6 +200,13 @@ def _validate(spec: type[BaseModel], doc: SourceDoc, diagnostics: list[Diagnosti
 
 def _load_vocabulary(path: Path, root: Path, diagnostics: list[Diagnostic]) -> Vocabulary | None:
     display = relative_path(path, root)
+    problem = outside_project(path, root)
+    if problem:
+        diagnostics.append(error(Location(display), problem))
+        return None
+    if path.is_dir():
+        diagnostics.append(error(Location(display), "is a folder; content/kb.yml must be a file"))
+        return None
     if not path.is_file():
         diagnostics.append(error(Location(display), "content/kb.yml is missing: it names the entity and relation types"))
         return None
@@ -314,7 +387,13 @@ def _explain(spec: type[BaseModel], doc: SourceDoc, loc: tuple, err: dict) -> tu
         if pattern == ID_PATTERN:
             return doc.at(*loc), f"invalid id '{value}' in '{name}': {check_id(str(value))}"
         if "https?" in pattern:
-            if str(value).lower().startswith(("http://", "https://")):
+            text = str(value)
+            scheme = text.split("://", 1)[0] if "://" in text else ""
+            if scheme.lower() in ("http", "https") and scheme != scheme.lower():
+                return doc.at(*loc), (
+                    f"invalid URL '{value}' in '{name}': write the scheme in lowercase ('{scheme.lower()}://')"
+                )
+            if text.lower().startswith(("http://", "https://")):
                 return doc.at(*loc), (
                     f"invalid URL '{value}' in '{name}': spaces, quotes and angle brackets must be percent-encoded"
                 )

@@ -19,6 +19,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 
+# The version of what MarkdownWriter writes: cached pages written by another version are
+# rendered again (a fix to the writer must reach every page, cached or not).
+WRITER_VERSION = "3"
+
 # --- escaping ---------------------------------------------------------------------------
 
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
@@ -38,7 +42,12 @@ class Markdown(str):
         return str(self)
 
 
-_ESCAPES = str.maketrans({**_HTML_SPECIAL, **{ch: "\\" + ch for ch in _ALWAYS if ch not in _HTML_SPECIAL}})
+# A bare "&" is left as it is: Python-Markdown (like any HTML writer) escapes it itself, and
+# an "&amp;" per ampersand costs it one inline match each (bench/adversarial.py). Only an "&"
+# that would start a character reference ("&lt;", "&#60;") becomes "&amp;".
+_ESCAPES = str.maketrans({**{k: v for k, v in _HTML_SPECIAL.items() if k != "&"},
+                          **{ch: "\\" + ch for ch in _ALWAYS if ch not in _HTML_SPECIAL}})
+_REFERENCE_START = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
 
 
 @lru_cache(maxsize=262144)
@@ -48,7 +57,10 @@ def escape_text(text: str, at_block_start: bool = True) -> Markdown:
     With at_block_start, a leading "#", "-", "1." and the like is escaped too, since
     the text may begin a line; pieces inside a paragraph do not need that.
     """
-    escaped = " ".join(text.split()).translate(_ESCAPES)
+    escaped = " ".join(text.split())
+    if "&" in escaped:
+        escaped = _REFERENCE_START.sub("&amp;", escaped)
+    escaped = escaped.translate(_ESCAPES)
     return Markdown(escape_block_start(escaped) if at_block_start else escaped)
 
 
@@ -222,8 +234,7 @@ class MarkdownWriter:
                 self._offset = segment.start
                 pieces.append(self._text(block.text[segment.start : segment.end], False))
             text = escape_block_start(" ".join(pieces).strip())
-            anchor = self.anchor_for(block.number)
-            out.append(text + (f"\n{{: #{anchor} }}" if anchor and text else ""))
+            out.append(_paragraph(text, block.text, self.anchor_for(block.number)))
         return Markdown("\n\n".join(b for b in out if b.strip()) + "\n")
 
     def render(self, tree: SyntaxTreeNode) -> Markdown:
@@ -239,9 +250,9 @@ class MarkdownWriter:
         kind = node.type
         if kind == "paragraph":
             self.block_no += 1
-            text = escape_block_start(self.inline(node.children[0], self.spans_for(self.block_no)).strip())
-            anchor = self.anchor_for(self.block_no)
-            return text + (f"\n{{: #{anchor} }}" if anchor and text else "")
+            inline = node.children[0]
+            text = escape_block_start(self.inline(inline, self.spans_for(self.block_no)).strip())
+            return _paragraph(text, lambda: inline_text(inline).text, self.anchor_for(self.block_no))
         if kind == "heading":
             self.block_no += 1
             level = min(6, int(node.tag[1]) + self.heading_offset)
@@ -253,8 +264,7 @@ class MarkdownWriter:
             inner = "\n\n".join(self._blocks(node.children))
             return "\n".join("> " + line if line else ">" for line in inner.split("\n"))
         if kind in ("code_block", "fence"):
-            lines = node.content.rstrip("\n").split("\n")
-            return "\n".join("    " + line for line in lines)
+            return code_block(node.content)
         if kind == "hr":
             return "* * *"
         if kind == "table":
@@ -305,7 +315,7 @@ class MarkdownWriter:
                 out.append(" ")
                 self._offset += 1
             elif kind == "code_inline":
-                out.append(_code_span(child.content))
+                out.append(code_span(child.content))
                 self._offset += len(child.content)
             elif kind == "em":
                 out.append(_wrap("*", self._inline_children(child, in_link)))
@@ -349,6 +359,47 @@ class MarkdownWriter:
             highlight = any(s.highlight for s in covering)
             pieces.append((piece, href, highlight))
         return "".join(_decorate(*p) for p in _merge_links(pieces))
+
+
+# --- keeping Python-Markdown linear ---------------------------------------------------------
+# Python-Markdown rebuilds a paragraph's whole text for every inline match (an escape, an
+# entity, a link, an emphasis), so a paragraph costs (its matches) x (its length): a 160 KB
+# paragraph of "[" took 100 s. A paragraph whose Markdown holds more than MAX_MATCHES of them
+# is written as plain text in paragraphs of at most MAX_MATCHES matches and MAX_CHUNK
+# characters: its links and highlights are dropped, its words all stay, and rendering is linear
+# (bench/adversarial.py). No news paragraph comes near the limit.
+MAX_MATCHES = 1000
+MAX_CHUNK = 20_000
+_MATCH_STARTS = re.compile(r"\\.|&#?[A-Za-z0-9]+;|[*\[<`]", re.S)
+_ESCAPE_UNIT = re.compile(r"\\.|&#?[A-Za-z0-9]+;", re.S)
+
+
+def inline_matches(markdown: str) -> int:
+    """An upper bound on the inline matches Python-Markdown makes in this Markdown."""
+    return len(_MATCH_STARTS.findall(markdown))
+
+
+def _paragraph(markdown: str, plain: str | Callable[[], str], anchor: str | None) -> str:
+    """A paragraph with its anchor; written as linear plain-text chunks when it would be quadratic."""
+    if inline_matches(markdown) > MAX_MATCHES:
+        text = plain() if callable(plain) else plain
+        markdown = "\n\n".join(_chunks(escape_text(text, at_block_start=False)))
+        first, sep, rest = markdown.partition("\n\n")
+        return first + (f"\n{{: #{anchor} }}" if anchor and first else "") + sep + rest
+    return markdown + (f"\n{{: #{anchor} }}" if anchor and markdown else "")
+
+
+def _chunks(escaped: str) -> list[str]:
+    """Escaped text cut before escapes into pieces of bounded cost, each safe to start a line."""
+    cuts, count = [0], 0
+    for unit in _ESCAPE_UNIT.finditer(escaped):
+        count += 1
+        if count > MAX_MATCHES or unit.start() - cuts[-1] >= MAX_CHUNK:
+            cuts.append(unit.start())
+            count = 1
+    cuts.append(len(escaped))
+    chunks = (escaped[a:b].strip() for a, b in zip(cuts, cuts[1:]))
+    return [escape_block_start(c) for c in chunks if c]
 
 
 def _merge_links(pieces):
@@ -397,8 +448,30 @@ def _wrap(marker: str, inner: str) -> str:
     return f"{lead}{marker}{stripped}{marker}{trail}"
 
 
-def _code_span(code: str) -> str:
-    longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if code.startswith("`") or code.endswith("`") else ""
-    return f"{fence}{pad}{code}{pad}{fence}"
+# --- code: raw HTML whose every character is a character reference ------------------------
+# Python-Markdown re-parses what we write, and where a piece of Markdown lands (a list item,
+# a table cell, a line joined onto another) decides whether an indented block or a backtick
+# span stays code. If it does not, code written as it is becomes live HTML. So code is never
+# written as it is: it becomes one line of <code> (or <pre><code>) in which "<", "&" and every
+# character Python-Markdown would act on is a character reference. Whatever context the
+# line ends up in (a paragraph, a list item, a cell, a quote, a code block), it can only ever
+# show text.
+
+_CODE_REFS = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;",
+     **{ch: f"&#{ord(ch)};" for ch in "\\`*_{}[]()|!#+-.:=~\"'"}}
+)
+
+
+def code_text(code: str) -> str:
+    """Code as the content of a raw <code> element, safe in any Markdown context."""
+    return code.translate(_CODE_REFS)
+
+
+def code_span(code: str) -> Markdown:
+    return Markdown(f"<code>{code_text(code)}</code>")
+
+
+def code_block(code: str) -> Markdown:
+    """A code block as a single line, so no indentation or blank line can change its context."""
+    return Markdown(f"<pre><code>{code_text(code.rstrip(chr(10)) + chr(10))}</code></pre>")

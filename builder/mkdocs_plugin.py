@@ -15,20 +15,24 @@ Without this plugin, `mkdocs build` renders build/docs the slow way to the same 
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
 import sys
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
 
 from . import progress
+from .allowlist import extra_script_paths, find_offences, find_site_offences, with_content_security_policy
 from .errors import BuilderError, ContentError, report_lines, summary_line
 from .html import page_url, source_digest
 from .pipeline import DEFAULT_TEMPLATES, build_docs
+from .site import BUILDING, MARKER, MARKER_TEXT, SiteDirRefused, check_site_dir
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -57,9 +61,9 @@ def _no_render(page, body: str) -> None:
     page.links_to_anchors = {}
 
 
-def _build_in_child(pages, config, files, nav, env, dirty: bool, pipe: int) -> int:
+def _build_in_child(plugin, pages, config, files, nav, env, dirty: bool, pipe: int) -> int:
     """MkDocs' page loop (mkdocs.commands.build) over `pages`, in a forked child; its exit status."""
-    import pickle
+    import json
 
     from mkdocs.commands.build import _build_page
 
@@ -78,9 +82,10 @@ def _build_in_child(pages, config, files, nav, env, dirty: bool, pipe: int) -> i
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         records.records.append((logging.ERROR, "mkdocs.plugins.kb", f"kb: rendering failed: {exc}"))
         status = 1
-    try:
+    try:  # its log, the pages whose markup it checked and what the check found (printed already)
+        report = (records.records, sorted(plugin.checked), [str(o) for o in plugin.offences])
         with os.fdopen(pipe, "wb") as out:
-            out.write(pickle.dumps(records.records))
+            out.write(json.dumps(report).encode("utf-8"))
     except BaseException:  # noqa: BLE001
         status = 1
     return status
@@ -98,6 +103,8 @@ def _workers() -> int:
 class KbPlugin(BasePlugin):
     serving = False
     bodies: dict = {}
+    checked: set[str]
+    offences: list
 
     child: int | None = None
     dirty = False
@@ -123,7 +130,7 @@ class KbPlugin(BasePlugin):
         pid = os.fork()
         if pid == 0:  # the child: build its pages as MkDocs' own loop would, report its log, exit
             os.close(read_end)
-            os._exit(_build_in_child(theirs, config, files, self.nav, env, self.dirty, write_end))
+            os._exit(_build_in_child(self, theirs, config, files, self.nav, env, self.dirty, write_end))
         os.close(write_end)
         self.child, self.child_pipe = pid, read_end
         self.elsewhere = frozenset(p.file.src_uri for p in theirs)
@@ -134,14 +141,17 @@ class KbPlugin(BasePlugin):
     def _join_child(self) -> None:
         if self.child is None:
             return
-        import pickle
+        import json
 
         with os.fdopen(self.child_pipe, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self.child, 0)
         self.child = None
-        for level, name, message in (pickle.loads(data) if data else []):
+        records, checked, offences = json.loads(data) if data else ([], [], [])
+        for level, name, message in records:
             logging.getLogger(name).log(level, message)
+        self.checked.update(checked)
+        self.offences += offences
         if os.waitstatus_to_exitcode(status) != 0:
             raise Abort("kb: the second rendering process failed (see the errors above)")
 
@@ -156,11 +166,20 @@ class KbPlugin(BasePlugin):
         """One site title: content/kb.yml's `title` (mkdocs.yml's site_name is only a fallback)."""
         title = _kb_title(Path(config.config_file_path).resolve().parent / "content" / "kb.yml")
         if title:
-            config.site_name = title
+            # The theme prints site_name unescaped (in <title>, the header, aria-label): escape it
+            # once here; as Markup, the theme's own `| e` does not escape it twice.
+            config.site_name = Markup(html.escape(title))
         return config
 
     def on_pre_build(self, config, **_kwargs) -> None:
+        self.checked, self.offences = set(), []
         root = Path(config.config_file_path).resolve().parent
+        site = Path(config.site_dir)
+        if not self.serving and not (site / BUILDING).is_file():  # `mkdocs build` on its own cleans site_dir
+            try:
+                check_site_dir(root, site, Path(config.docs_dir))
+            except SiteDirRefused as exc:
+                raise Abort(str(exc)) from None
         templates = root / "templates"
         verbose = os.environ.get("KB_VERBOSE") == "1"
         progress.current().step("kb: checking content and writing Markdown")
@@ -234,40 +253,69 @@ class KbPlugin(BasePlugin):
         # Material prints the page title as <h1> unless the content has one: say so in the placeholder
         return PLACEHOLDER.format(page.file.src_uri + (" <h1>" if "<h1" in body.body else ""))
 
-    @event_priority(100)  # before any check of the final HTML
-    def on_post_page(self, output, *, page, config):
-        if page.file.src_uri in self.elsewhere:
-            return ""  # the other process writes this page
-        body = self.bodies.get(page.file.src_uri)
-        if body is None:
-            return output
-        marker = PLACEHOLDER.format(page.file.src_uri + (" <h1>" if "<h1" in body.body else ""))
-        head, found, tail = output.partition(marker)
-        if not found:
-            raise Abort(f"kb: the theme did not print the body of {page.file.src_uri}")
-        return head + body.body + tail
-
-    @event_priority(-100)  # after Material's search plugin has written its index
-    def on_post_build(self, *, config):
-        import json
-
-        self._join_child()
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not self.bodies or not path.exists():
-            return
-        index = json.loads(path.read_text(encoding="utf-8"))
-        ours = {page_url(page, bool(config.use_directory_urls)) for page in self.bodies}
-        docs = [d for d in index.get("docs", []) if d["location"].split("#")[0] not in ours]
-        seen = set(self.order)  # the order MkDocs built the pages in; under `serve --dirty`, the rest after
-        for page in self.order + [p for p in self.bodies if p not in seen]:
-            docs.extend(self.bodies[page].search)
-        index["docs"] = docs
-        path.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
 
     def on_files(self, files, config, **_kwargs):
         pages = sum(1 for f in files if f.is_documentation_page())
         progress.current().step("MkDocs: rendering pages", total=pages)
         return files
+
+    def on_post_page(self, output: str, *, page, config, **_kwargs) -> str:
+        if page.file.src_uri in self.elsewhere:
+            return ""  # the other process writes (and checks) this page
+        body = self.bodies.get(page.file.src_uri)
+        if body is not None:  # the builder's body in place of the placeholder, after templating
+            marker = PLACEHOLDER.format(page.file.src_uri + (" <h1>" if "<h1" in body.body else ""))
+            head, found, tail = output.partition(marker)
+            if not found:
+                raise Abort(f"kb: the theme did not print the body of {page.file.src_uri}")
+            output = head + body.body + tail
+        # Keep these the last things done to a page: whatever produced `output`, it is checked.
+        output = with_content_security_policy(output)
+        return self.check_page_markup(output, page.file.dest_uri, config)
+
+    def check_page_markup(self, output: str, name: str, config) -> str:
+        """Defence in depth: a page with markup outside the allowlist is never written as it is.
+
+        Under `kb build` the whole new site is checked before it is swapped in (site.py), so
+        the check runs once, there; under plain `mkdocs build` and `mkdocs serve`, here.
+        """
+        if os.environ.get("KB_SITE_CHECKS_MARKUP") == "1":
+            return output
+        offences = find_offences(name, output, extra_script_paths(config))
+        self.checked.add(name)
+        if not offences:
+            return output
+        self.offences += offences
+        for offence in offences:
+            print(offence, flush=True)
+        return _WITHHELD_PAGE
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config, **_kwargs) -> None:
+        import json
+
+        self._join_child()
+        site = Path(config.site_dir)
+        path = site / "search" / "search_index.json"
+        if self.bodies and path.exists():  # the search index from the builder's entries
+            index = json.loads(path.read_text(encoding="utf-8"))
+            ours = {page_url(page, bool(config.use_directory_urls)) for page in self.bodies}
+            docs = [d for d in index.get("docs", []) if d["location"].split("#")[0] not in ours]
+            seen = set(self.order)  # the order MkDocs built the pages in; under `serve --dirty`, the rest after
+            for page in self.order + [p for p in self.bodies if p not in seen]:
+                docs.extend(self.bodies[page].search)
+            index["docs"] = docs
+            path.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
+        if site.is_dir():
+            (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # kb may replace this folder
+        # Pages MkDocs copies as they are (kb's alias redirects) get the same check.
+        if os.environ.get("KB_SITE_CHECKS_MARKUP") != "1":
+            static = find_site_offences(config.site_dir, extra_script_paths(config), frozenset(self.checked))
+            for offence in static:
+                print(offence, flush=True)
+            self.offences += static
+        if self.offences and not self.serving:
+            raise Abort(f"kb: {len(self.offences)} piece(s) of markup outside the allowlist; see above")
 
     def on_serve(self, server, config, builder, **_kwargs):
         root = Path(config.config_file_path).resolve().parent
@@ -287,3 +335,9 @@ def _kb_title(path: Path) -> str | None:
         return None
     title = data.get("title") if isinstance(data, dict) else None
     return " ".join(title.split()) if isinstance(title, str) and title.strip() else None
+
+
+_WITHHELD_PAGE = (
+    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Page withheld</title></head>"
+    "<body><p>kb withheld this page: it held markup outside the allowlist (see the build log).</p></body></html>\n"
+)

@@ -44,6 +44,12 @@ def write_entity(root: Path, entity_type: str, name: str, types: dict, aliases: 
     if path.exists():
         raise NewEntityError(f"kb: {path.relative_to(root)} already exists; not overwriting it")
     aliases = [a for a in dict.fromkeys(a.strip() for a in aliases) if a and a != name.strip()]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(entity_file_text(entity_type, name, aliases), encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as f:  # never overwrites, even in a race
+            f.write(entity_file_text(entity_type, name, aliases))
+    except OSError as exc:  # a read-only folder, a name the file system refuses
+        from .site import file_system_message
+
+        raise NewEntityError(file_system_message(exc, root)) from None
     return path

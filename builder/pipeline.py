@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from . import html as _html  # noqa: F401  (the cache holds its PageHtml: imported before it is read)
 from .assemble import Graph, assemble
 from .cache import BuildCache, input_digest, outputs_state, read_cache, write_cache
 from .export import SITE_EXPORT, to_json
@@ -126,14 +127,14 @@ def build_docs(
     previous = read_cache(cache_dir)
     templates_dir = templates_dir or DEFAULT_TEMPLATES
     start = time.perf_counter()
-    inputs = (input_digest(content_dir, templates_dir) + f"/{root}" + ("/strict" if strict else "")
+    inputs = (input_digest(content_dir, templates_dir, Path(__file__).resolve().parent / "assets") + f"/{root}" + ("/strict" if strict else "")
               + ("" if directory_urls else "/files"))
     if (cache_dir is not None and previous.inputs == inputs and (previous.html or not html)
             and previous.outputs and outputs_state(docs_dir) == previous.outputs):
         # nothing this build reads has changed, and build/docs is as the last build left it
         bodies = {page: entry[2] for page, entry in sorted(previous.html.items())} if html else {}
         return BuildResult(previous.diagnostics, {"load": time.perf_counter() - start}, previous.text_bytes,
-                           0, len(previous.outputs), 0, None, previous.silenced, bodies, 0)
+                           0, len(previous.outputs), 0, None, frozenset(previous.silenced), bodies, 0)
     result = check(content_dir, root, previous)
     fatal = fatal_count(result.diagnostics, silenced=result.silenced, strict=strict)
     if fatal or result.kb is None or result.linked is None:
@@ -163,10 +164,10 @@ def build_docs(
         if html:
             result.cache.inputs = inputs
             result.cache.outputs = outputs_state(docs_dir) if cache_dir is not None else {}
-            result.cache.diagnostics = result.diagnostics
-            result.cache.silenced = result.silenced
+            result.cache.diagnostics = list(result.diagnostics)
+            result.cache.silenced = tuple(sorted(result.silenced))
             result.cache.text_bytes = result.text_bytes
-        write_cache(cache_dir, result.cache)
+        write_cache(cache_dir, result.cache, previous)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
         report.written, report.unchanged, report.removed, graph, result.silenced, bodies, rendered,

@@ -27,6 +27,7 @@ from .pages import (conflict_views, entity_page, home_entities, publisher_of, qu
 from .text import is_plain_prose
 from .markdown import (
     Markdown,
+    WRITER_VERSION,
     MarkdownWriter,
     Span,
     escape_block_start,
@@ -36,6 +37,8 @@ from .markdown import (
     parse,
     safe_url,
 )
+
+MAX_SNIPPET = 600  # characters of a source sentence shown on an entity page
 
 RESERVED_ROOTS = {"entities", "articles", "archive", "assets", "search", "graph", "timeline", "conflicts",
                   "quotes", "index", "404", "sitemap", "types"}
@@ -225,24 +228,38 @@ class Renderer:
             resolve_wikilink=lambda target, label: self.entity_link(target, label or None), heading_offset=2
         )
         out = writer.render(tree).strip()
-        if inline:
-            out = " ".join(out.split("\n\n"))
+        if inline:  # one line, whatever blocks it held: a table or list must not spill onto the page
+            out = " ".join(line.strip() for line in out.splitlines() if line.strip())
         return Markdown(out)
 
     def snippet(self, snip, highlight: str | None = None) -> Markdown:
-        """A source sentence with its entity mentions linked (the page's own entity in bold)."""
+        """A source sentence with its entity mentions linked (the page's own entity in bold).
+
+        A "sentence" longer than MAX_SNIPPET characters (no sentence is) shows a window around
+        the mention, so one huge paragraph cannot be copied onto every page it mentions.
+        """
         parts, cursor = [], 0
-        for start, end, entity_id in sorted(snip.mentions):
+        text, mentions, lead, trail = snip.text, sorted(snip.mentions), "", ""
+        if len(text) > MAX_SNIPPET:
+            focus = next((s for s, _e, i in mentions if i == highlight), mentions[0][0] if mentions else 0)
+            first = max(0, focus - MAX_SNIPPET // 3)
+            last = min(len(text), first + MAX_SNIPPET)
+            lead, trail = ("… " if first else ""), (" …" if last < len(text) else "")
+            mentions = [(s - first, e - first, i) for s, e, i in mentions if s >= first and e <= last]
+            text = text[first:last]
+        if lead:
+            parts.append(lead)
+        for start, end, entity_id in mentions:
             if start < cursor:
                 continue
-            parts.append(escape_text_keep_edges(snip.text[cursor:start]))
-            name = snip.text[start:end]
+            parts.append(escape_text_keep_edges(text[cursor:start]))
+            name = text[start:end]
             if entity_id == highlight:
                 parts.append(f"**{escape_text(name)}**")
             else:
                 parts.append(self.entity_link(entity_id, name))
             cursor = end
-        parts.append(escape_text_keep_edges(snip.text[cursor:]))
+        parts.append(escape_text_keep_edges(text[cursor:]) + trail)
         return Markdown("".join(parts))
 
     # --- pages ---------------------------------------------------------------------------
@@ -320,7 +337,7 @@ def _template_problem(template: str, exc: Exception) -> str:
 
 
 def _templates_digest(templates_dir: Path) -> str:
-    return digest(*(f"{p.name}\x00{p.read_text(encoding='utf-8')}" for p in sorted(templates_dir.glob("*.j2"))))
+    return digest(*(f"{p.name}\x00{p.read_bytes().decode('utf-8', 'surrogateescape')}" for p in sorted(templates_dir.glob("*.j2"))))
 
 
 def cited_by(graph: Graph) -> dict[str, list[str]]:
@@ -362,8 +379,8 @@ def _article_fingerprint(graph: Graph, view, templates: str, extra: str = "") ->
     quotes = [(q.text, q.speaker, q.speaker and graph.kb.entities[q.speaker].name,
                [(s.article_id, s.anchor, s.text, s.speaker, s.speaker_text) for s in q.sources], q.speaker_text) for q in view.quotes]
     types = {t: graph.kb.vocabulary.entity_types[t].plural for t in view.entities_by_type}
-    return digest(str(ARTICLE_PAGE_VERSION), templates, a.digest, a.title, a.publisher, a.author or "", a.url or "",
-                  a.date.text if a.date else "",
+    return digest(str(ARTICLE_PAGE_VERSION), WRITER_VERSION, templates, a.digest, a.title, a.publisher, a.author or "",
+                  a.url or "", a.date.text if a.date else "",
                   repr(sorted(view.linked.spans.items())), repr(sorted(names.items())), repr(similar),
                   repr(quotes), repr(types), repr(list(view.entities_by_type.items())), extra)
 
@@ -474,7 +491,7 @@ def _redirects(graph: Graph, r: Renderer) -> dict[str, str]:
         claims.setdefault(entity_id, set()).add(entity_id)
     pages = {}
     for slug, owners in sorted(claims.items()):
-        if slug in RESERVED_ROOTS:
+        if slug in RESERVED_ROOTS or len(slug) > 120:  # a folder name must fit the file system
             continue
         if len(owners) > 1:  # a name several entities share gets a page that lists them
             page = f"{slug}/index.md"

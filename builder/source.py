@@ -17,6 +17,9 @@ from .errors import Diagnostic, Location, error
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_YAML_NODES = 50_000  # a billion-laughs document expands far beyond this
 MAX_YAML_DEPTH = 50
+# libyaml's composer recurses in C and overflows the stack somewhere past 20,000 levels; a
+# document whose nesting could exceed this bound is first walked as events (no recursion).
+SAFE_COMPOSE_BOUND = 2_000
 
 PathKey = tuple[Any, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: ~10x faster
@@ -55,12 +58,18 @@ class SourceProblem(Exception):
 
 def read_text(path: Path, display: str) -> str:
     """The file's text, or a SourceProblem for oversize or non-UTF-8 files."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise SourceProblem(
-            error(Location(display), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")
-        )
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceProblem(
+                error(Location(display), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")
+            )
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SourceProblem(error(Location(display), f"cannot read the file: {exc.strerror or exc}")) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise SourceProblem(error(Location(display), f"file is over the limit of {MAX_FILE_BYTES:,} bytes"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -83,6 +92,8 @@ def read_text(path: Path, display: str) -> str:
 def parse_yaml(text: str, display: str, line_offset: int = 0) -> SourceDoc:
     """Parse one YAML document, keeping marks. Raises SourceProblem on any YAML error."""
     try:
+        if _nesting_bound(text) > SAFE_COMPOSE_BOUND:
+            _check_depth(text, display, line_offset)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -97,6 +108,35 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> SourceDoc:
     builder = _NodeConverter(doc, line_offset)
     doc.data = builder.convert(node, ())
     return doc
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deeply a YAML text nests, found in one linear pass.
+
+    Flow collections nest at most once per '[' or '{'; block collections need one more
+    column of indentation, or a '- ', '? ' or ': ' indicator, per level (twice: a sequence
+    may sit at its parent key's column).
+    """
+    widest = max((len(line) - len(line.lstrip(" \t-?:")) for line in text.split("\n")), default=0)
+    return text.count("[") + text.count("{") + 2 * (widest + 1)
+
+
+def _check_depth(text: str, display: str, line_offset: int) -> None:
+    """Walk the YAML events (libyaml's parser keeps its own stack) and stop at the first level too deep."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH + 1:
+                mark = event.start_mark
+                raise SourceProblem(
+                    error(
+                        Location(display, mark.line + 1 + line_offset, mark.column + 1),
+                        f"YAML nested more than {MAX_YAML_DEPTH} levels deep",
+                    )
+                )
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 class _NodeConverter:
@@ -159,9 +199,13 @@ class _NodeConverter:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # dates keep their written form and precision
+        if node.tag == "tag:yaml.org,2002:int" and len(node.value) > 100:
+            raise self._fail(node, f"number too long ({len(node.value):,} characters); quote it if it is text")
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
+            raise self._fail(node, f"invalid YAML value: {exc}") from None
+        except (ValueError, OverflowError) as exc:
             raise self._fail(node, f"invalid YAML value: {exc}") from None
 
 

@@ -12,8 +12,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from .errors import Diagnostic, Location, error, warning
+from .errors import UNSAFE_CHARS, Diagnostic, Location, error, warning
 from .model import Article, Corpus, Entity, Vocabulary
+
+MAX_NAME_LENGTH = 200  # a name becomes a folder name (a redirect page); file systems stop at 255 bytes
+SHORT_ALIAS = 2  # an alias this short links ordinary text: warned about
+# Ids kb gives to pages it generates in the same folder: articles/index.md, types/index.md.
+RESERVED_IDS = {"index": "the index page of the folder"}
 
 
 
@@ -57,6 +62,7 @@ def validate(corpus: Corpus) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
     vocabulary = corpus.vocabulary
     for entity in corpus.entities:
         found += _check_entity(entity, vocabulary, known, known_articles, entities)
+    found += _reserved_ids(corpus)
     link_names, ambiguous, alias_problems = _name_table(corpus.entities)
     found += alias_problems
     spots, quote_problems = _locate_quotes(corpus.entities, articles)
@@ -66,6 +72,35 @@ def validate(corpus: Corpus) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
     found += _check_vocabulary_references(vocabulary, known)
     kb = KnowledgeBase(vocabulary, entities, articles, link_names, ambiguous, spots)
     return kb, found
+
+
+def name_problem(name: str) -> str | None:
+    """Why a name or alias cannot be used, or None."""
+    bad = UNSAFE_CHARS.search(name)
+    if bad:
+        return (f"contains the control character U+{ord(bad.group()):04X}; names and aliases are one line of"
+                " plain text")
+    if len(name) > MAX_NAME_LENGTH:
+        return f"is {len(name):,} characters long; names and aliases are at most {MAX_NAME_LENGTH}"
+    if not any(ch.isalnum() for ch in name):
+        return "has no letter or digit: it would link punctuation all over the articles"
+    return None
+
+
+def _reserved_ids(corpus: Corpus) -> list[Diagnostic]:
+    out = []
+    for kind, items in (("article", corpus.articles), ("entity", corpus.entities)):
+        for item in items:
+            if item.id in RESERVED_IDS:
+                out.append(error(item.location, f"the {kind} id '{item.id}' (from the file name) is reserved for"
+                                 f" {RESERVED_IDS[item.id]} that kb generates; rename the file"))
+    vocabulary = corpus.vocabulary
+    if vocabulary is not None:
+        for type_id in vocabulary.entity_types:
+            if type_id in RESERVED_IDS:
+                out.append(error(vocabulary.location, f"the entity type '{type_id}' is reserved for"
+                                 f" {RESERVED_IDS[type_id]} that kb generates (types/{type_id}/); use another key"))
+    return out
 
 
 def did_you_mean(word: str, options) -> str:
@@ -130,10 +165,19 @@ def _name_table(entities: list[Entity]) -> tuple[dict[str, str], dict[str, list[
         for name, ambiguous, where in [(entity.name, False, entity.location)] + [
             (a.name, a.ambiguous, a.location) for a in entity.aliases
         ]:
+            problem = name_problem(name)
+            if problem:
+                what = "name" if where is entity.location else "alias"
+                out.append(error(where, f"{what} {_short(name)} {problem}"))
+                continue
             if name in seen_here:
                 out.append(warning(where, f"alias '{name}' is listed twice for this entity", "duplicate-alias"))
                 continue
             seen_here.add(name)
+            if where is not entity.location and len(name) <= SHORT_ALIAS and not ambiguous:
+                out.append(warning(where, f"alias '{name}' is only {len(name)} character{'s' if len(name) > 1 else ''}:"
+                                   " it will link every occurrence in the articles; mark it `ambiguous: true` or"
+                                   " remove it", "short-alias"))
             claims.setdefault(name, []).append((entity, ambiguous, where))
             if name.islower() and name in common_words():
                 out.append(
@@ -167,6 +211,11 @@ def _name_table(entities: list[Entity]) -> tuple[dict[str, str], dict[str, list[
                 )
             )
     return link_names, ambiguous, out
+
+
+def _short(name: str) -> str:
+    shown = name if len(name) <= 60 else name[:59] + "…"
+    return "'" + shown + "'"
 
 
 # --- quotes ---------------------------------------------------------------------------------

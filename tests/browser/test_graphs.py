@@ -192,7 +192,7 @@ def test_citation_fragment_stays_in_the_address_bar_and_clears_on_the_next_page(
     anchor = citation.get_attribute("href").split("#")[1]
     citation.click()
     expect(page).to_have_url(re.compile(r"/articles/[^/]+/#" + anchor + "$"))
-    page.wait_for_function("id => document.getElementById(id).classList.contains('kb-target')", arg=anchor)
+    page.wait_for_function("id => { const p = document.getElementById(id); return !!p && p.classList.contains('kb-target'); }", arg=anchor)
     page.wait_for_timeout(400)
     # The highlighted words are on screen and not under the header or the "Back to top" button.
     target = page.evaluate("""id => { const b = document.getElementById(id).getBoundingClientRect();
