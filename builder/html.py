@@ -234,7 +234,7 @@ def _make_parser() -> MarkdownIt:
     md.inline.ruler.at("escape", _escape)
     md.block.ruler.before("paragraph", "admonition", _admonition, {"alt": ["paragraph", "blockquote", "list"]})
     md.core.ruler.at("inline", _inline)
-    md.core.ruler.push("attr_list", _attr_list)
+    md.core.ruler.before("text_join", "attr_list", _attr_list)  # escaped braces are still text_special here
     # Python-Markdown needs a blank line before a list: a list cannot interrupt a paragraph
     from markdown_it.rules_block import list_block
 

@@ -123,6 +123,9 @@ SNIPPETS = [
     '<p class="kb-lead" markdown>Lead *sentence* here.</p>\n\nnext',
     "a  \nb\n\n---\n\n> q1\n\n> q2\n\nSome text\n- not a list\n",
     '<div class="kb-graph" markdown="0">\n\n<svg><text>A</text></svg>\n\n</div>\n',
+    # escaped braces are text, never an attribute list (a hostile title once made <h1 {="{">)
+    "# &lt;b&gt; \\{\\{ title \\}\\}\n\nText \\{: .x \\}\n{: #p1 }\n\n*a*\\{: .b \\}\n",
+    "1. ^ [a](#c-1){ #ref-1 .kb-back } [b](#c-2){ .kb-back }  [T](x.md#p1)\n    - *a:* “q” [¶](x.md#p2){.kb-para}\n",
 ]
 
 
