@@ -315,7 +315,7 @@ def make_project(workdir: Path, content: Path, config: Path) -> Path:
     project = workdir / "project"
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir()
-    (project / "content").symlink_to(content)
+    shutil.copytree(content, project / "content")  # a copy: kb refuses content linked from outside
     shutil.copy(config, project / "mkdocs.yml")
     if (config.parent / "templates").is_dir():
         shutil.copytree(config.parent / "templates", project / "templates")
@@ -380,7 +380,7 @@ def benchmark(args, workdir: Path, *, with_floor: bool, with_edit: bool) -> Resu
         edited, res.entity_edit_s, res.entity_edit_cpu_s = run_builder(build_docs, content, docs, cache)
         res.entity_edit_pages_written = int(edited.pages_written)
         del edited
-        edit_one_entity(content)
+        edit_one_entity(project / "content")
         again = kb_mkdocs_build(project, log, args.mkdocs_timeout)
         res.edit_build_s, res.edit_build_cpu_s = again.seconds, again.cpu_seconds
     return res
