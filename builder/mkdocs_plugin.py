@@ -120,7 +120,12 @@ class KbPlugin(BasePlugin):
         self.child, self.elsewhere = None, frozenset()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         todo = [p for p in pages if p.file.is_modified()] if self.dirty else pages
-        if _workers() < 2 or len(todo) < FORK_MIN_PAGES or not hasattr(os, "fork"):
+        import threading
+
+        # A fork copies only this thread: a lock another thread holds would never be released
+        # in the child, which then hangs (seen once in a 1k benchmark run). No fork then.
+        if (_workers() < 2 or len(todo) < FORK_MIN_PAGES or not hasattr(os, "fork")
+                or threading.active_count() > 1):
             return env
         import jinja2
 
