@@ -670,7 +670,11 @@ def render_bodies(
             todo.append((page, markdown))
         keys[page] = key
     _FILES, _DIRECTORY_URLS = files, directory_urls
-    if workers > 1 and len(todo) >= 64:
+    import threading
+
+    # A fork copies only the calling thread; a lock held by another thread (a progress bar,
+    # a server) would never be released in the children. Convert serially then.
+    if workers > 1 and len(todo) >= 64 and threading.active_count() == 1:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
