@@ -67,12 +67,12 @@ def shard_of(token: str, split: frozenset[str] = frozenset()) -> str:
 
 
 def index_tokens(names: list[str]) -> set[str]:
-    """The tokens an entry is filed under: its names' tokens, stop words aside (kept only when
-    a name has nothing else)."""
+    """The tokens an entry is filed under: its names' tokens, stop words and single letters
+    (the "s" of "Microsoft's") aside, kept only when a name has nothing else."""
     out: set[str] = set()
     for name in names:
         words = tokens(name)
-        out.update([w for w in words if w not in STOP_WORDS] or words)
+        out.update([w for w in words if w not in STOP_WORDS and len(w) > 1] or words)
     return out
 
 
