@@ -7,9 +7,10 @@ browser loads with a plain `<script>` tag, which works over http and from disk a
 
 - `search/kb/<shard>.js` holds `kbSearchShard("<shard>", [entry, ...]);` for one shard:
   `a`-`z`, `0`-`9` or `other`, the first letter of a normalised name token;
-- a first letter whose shard would exceed SPLIT_ABOVE bytes (a large site's "s" or "p") is
-  split by the first two letters instead: `pr.js`, `pa.js`, …, and `p_.js` for tokens of
-  one letter or a second character outside a-z0-9; `search/kb/index.js` lists the shards
+- a shard that would exceed SPLIT_ABOVE bytes (a large site's "p") is split by one more
+  letter, `pr.js`, `pa.js`, … (and `p_.js` for tokens that end there or go on with a
+  character outside a-z0-9), again for a split shard still too large, up to MAX_PREFIX
+  letters; `search/kb/index.js` lists the shards
   and the split letters (`kbSearchShard("index", {"shards": [...], "split": ["p", ...]})`),
   so a query downloads that list and at most one shard (none if its shard does not exist);
 - an entry is in the shard of every token of its name and aliases (stop words aside, unless
@@ -36,7 +37,8 @@ from .render import article_path, display_date, entity_path, page_url
 SEARCH_DIR = "search/kb"
 STOP_WORDS = frozenset("a an and as at by for from in is it its of on or the to with".split())
 MAX_SNIPPET = 200  # characters of a lead sentence kept in the index
-SPLIT_ABOVE = 400_000  # bytes: a larger first-letter shard is split by two letters
+SPLIT_ABOVE = 400_000  # bytes: a larger shard is split by one more letter
+MAX_PREFIX = 3  # letters: shards are never split beyond this prefix length
 TOKEN = re.compile(r"[^\W_]+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[\"“‘'(])")
 
@@ -56,14 +58,19 @@ def _plain(char: str) -> bool:
 
 
 def shard_of(token: str, split: frozenset[str] = frozenset()) -> str:
-    """The shard of a normalised token: its first letter, or first two if that letter is split."""
+    """The shard of a normalised token: its first letter, one letter longer for as long as that
+    prefix was split ("p" -> "pr" -> "pro"), with "_" for a token that ends there or goes on
+    with a character outside a-z0-9 ("p_")."""
     first = token[:1]
     if not _plain(first):
         return "other"
-    if first in split:
-        second = token[1:2]
-        return first + (second if second and _plain(second) else "_")
-    return first
+    key = first
+    while key in split:
+        following = token[len(key):len(key) + 1]
+        if not (following and _plain(following)):
+            return key + "_"
+        key += following
+    return key
 
 
 def index_tokens(names: list[str]) -> set[str]:
@@ -134,16 +141,22 @@ def _entry_size(entry: list) -> int:
 
 
 def shard_entries(graph: Graph, split_above: int = SPLIT_ABOVE) -> tuple[dict[str, list[list]], frozenset[str]]:
-    """The entries of each shard, and the first letters split into two-letter shards."""
-    all_entries = entries(graph)
-    filed = [(entry, index_tokens([entry[0], *entry[1]]) or {"_"}) for entry in all_entries]
-    size: dict[str, int] = {}
-    for entry, words in filed:
-        for shard in {shard_of(w) for w in words}:
-            size[shard] = size.get(shard, 0) + _entry_size(entry)
-    split = frozenset(s for s, n in size.items() if n > split_above and s != "other")
+    """The entries of each shard, and the prefixes split into longer ones (any shard over
+    split_above bytes, up to MAX_PREFIX letters)."""
+    filed = [(entry, _entry_size(entry), index_tokens([entry[0], *entry[1]]) or {"_"}) for entry in entries(graph)]
+    split: frozenset[str] = frozenset()
+    while True:
+        size: dict[str, int] = {}
+        for _, bytes_, words in filed:
+            for shard in {shard_of(w, split) for w in words}:
+                size[shard] = size.get(shard, 0) + bytes_
+        more = {s for s, n in size.items()
+                if n > split_above and s != "other" and not s.endswith("_") and len(s) < MAX_PREFIX}
+        if not more:
+            break
+        split |= more
     shards: dict[str, list[list]] = {}
-    for entry, words in filed:
+    for entry, _, words in filed:
         for shard in sorted({shard_of(w, split) for w in words}):
             shards.setdefault(shard, []).append(entry)
     return shards, split

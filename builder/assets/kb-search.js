@@ -102,14 +102,17 @@
     return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
   }
 
-  // The same rule as builder/search.py shard_of: the first letter, or the first two where
-  // split.js says that letter's shard was too large for one file.
+  // The same rule as builder/search.py shard_of: the first letter, one letter longer for as
+  // long as index.js lists that prefix as split, "_" where the token ends or leaves a-z0-9.
   function shardOf(token, split) {
-    var c = token.charAt(0);
-    if (!/[a-z0-9]/.test(c)) { return "other"; }
-    if (split.indexOf(c) < 0) { return c; }
-    var second = token.charAt(1);
-    return c + (/[a-z0-9]/.test(second) ? second : "_");
+    var key = token.charAt(0);
+    if (!/[a-z0-9]/.test(key)) { return "other"; }
+    while (split.indexOf(key) >= 0) {
+      var following = token.charAt(key.length);
+      if (!/[a-z0-9]/.test(following)) { return key + "_"; }
+      key += following;
+    }
+    return key;
   }
 
   // Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions),
