@@ -11,11 +11,12 @@ browser loads with a plain `<script>` tag, which works over http and from disk a
   letter, `pr.js`, `pa.js`, … (and `p_.js` for tokens that end there or go on with a
   character outside a-z0-9), again for a split shard still too large, up to MAX_PREFIX
   letters; `search/kb/index.js` lists the shards
-  and the split letters (`kbSearchShard("index", {"shards": [...], "split": ["p", ...]})`),
-  so a query downloads that list and at most one shard (none if its shard does not exist);
+  with their sizes and the split prefixes (`kbSearchShard("index", {"shards": {"a": 1234,
+  ...}, "split": ["p", ...]})`), so a query downloads that list and one shard: the smallest
+  of its words' shards that exist (none if no word has one);
 - an entry is in the shard of every token of its name and aliases (stop words aside, unless
   the name has nothing else), so the shard of any one query token holds every entry that
-  could match the whole query (kb-search.js loads the shard of the longest one);
+  could match the whole query (kb-search.js loads the smallest such shard);
 - an entry is a JSON array `[name, aliases, kind, snippet, url, is_entity]`; url is
   relative to the site root, with the trailing `/` of MkDocs' directory URLs.
 
@@ -167,6 +168,6 @@ def search_files(graph: Graph, split_above: int = SPLIT_ABOVE) -> dict[str, str]
     shards, split = shard_entries(graph, split_above)
     files = {f"{SEARCH_DIR}/{shard}.js": f"kbSearchShard({script_json(shard)},{script_json(items)});\n"
              for shard, items in sorted(shards.items())}
-    listing = {"shards": sorted(shards), "split": sorted(split)}
+    listing = {"shards": {path.split("/")[-1][:-3]: len(text) for path, text in files.items()}, "split": sorted(split)}
     files[f"{SEARCH_DIR}/index.js"] = f"kbSearchShard(\"index\",{script_json(listing)});\n"
     return files

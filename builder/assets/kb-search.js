@@ -3,7 +3,7 @@
 // Names: the builder writes search/kb/<shard>.js (builder/search.py), one script per first
 // letter of a name token, each calling kbSearchShard(shard, entries). Loading them with a
 // <script> tag works over http and from file:// (where fetch and Material's search worker
-// do not). A query loads one shard (its longest token's), ranks names and aliases there and
+// do not). A query loads one shard (the smallest of its words'), ranks names and aliases there and
 // shows up to 8 in a "Names" block above Material's results. Everything is built with
 // textContent: a name is never markup.
 //
@@ -168,11 +168,16 @@
     if (!words.length) { return Promise.resolve([]); }
     var content = words.filter(function (w) { return !STOP[w] && w.length > 1; });
     var pool = content.length ? content : words;
-    var longest = pool.reduce(function (a, b) { return b.length > a.length ? b : a; });
     var query = words.join(" ");
     return loadShard("index").then(function (index) {
-      var shard = shardOf(longest, index.split || []);
-      return (index.shards || []).indexOf(shard) >= 0 ? loadShard(shard) : [];
+      // Any one word's shard holds every name that can match the whole query: load the
+      // smallest that exists (a word without one is likely a typo; if all are, nothing).
+      var sizes = index.shards || {}, best = null;
+      pool.forEach(function (word) {
+        var shard = shardOf(word, index.split || []);
+        if (Object.prototype.hasOwnProperty.call(sizes, shard) && (best === null || sizes[shard] < sizes[best])) { best = shard; }
+      });
+      return best === null ? [] : loadShard(best);
     }).then(function (entries) {
       var found = [];
       entries.forEach(function (entry) {
