@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .support import ROOT, Browsing, Site, assert_no_problems
+from .support import ROOT, SCREENSHOTS, Browsing, Site, assert_no_problems
 
 KISHIDA = "/entities/fumio-kishida/"
 MICROSOFT_JAPAN = "/entities/microsoft-japan/"
@@ -94,6 +94,26 @@ def test_names_rank_exact_names_aliases_and_typos_first_over_http(http_page, sit
     check_cases(http_page, site.base_url)
     # The block sits above Material's own results, which still come.
     assert http_page.evaluate("() => document.querySelector('.md-search-result').firstElementChild.className") == "kb-names"
+
+
+@pytest.mark.parametrize("size, scheme", [("desktop", "dark"), ("phone", "light")])
+def test_names_on_every_size_and_scheme(contexts, site, size, scheme):
+    browsing = contexts(size, scheme)
+    page = browsing.new_page()
+    mark = browsing.recorder.mark()
+    page.goto(site.url("/"))
+    if size == "phone":
+        page.locator("label.md-header__button[for=__search]").click()
+    results = type_query(page, "Kishda")
+    assert site_path(results[0][0], site.base_url) == KISHIDA
+    first = page.locator(".kb-names__link").first
+    assert first.is_visible()
+    box = first.bounding_box()
+    assert box["height"] >= 24 and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"search-names-{size}-{scheme}.png"))
+    page.close()
+    assert_no_problems(browsing.recorder, mark, f"searching names ({size}, {scheme}): ")
 
 
 def test_names_never_offer_graph_labels_or_type_tables(http_page, site):
