@@ -145,8 +145,11 @@
   }
 
   // 0 exact name or alias, 1 prefix, 2 every token, 3 every token allowing typos; -1 none.
+  var tokenCache = new Map(); // name -> its tokens (a shard is searched on every keystroke)
+
   function rankName(query, words, name) {
-    var nameWords = tokens(name);
+    var nameWords = tokenCache.get(name);
+    if (!nameWords) { nameWords = tokens(name); tokenCache.set(name, nameWords); }
     var joined = nameWords.join(" ");
     if (joined === query) { return 0; }
     if (joined.indexOf(query) === 0) { return 1; }
@@ -157,7 +160,8 @@
     var typo = words.every(function (w) {
       var max = allowedTypos(w);
       return nameWords.some(function (n) {
-        return n.indexOf(w) === 0 || (max > 0 && distance(w, n, max) <= max);
+        // The first letter is taken as typed (it chose the shard too).
+        return n.indexOf(w) === 0 || (max > 0 && n.charAt(0) === w.charAt(0) && distance(w, n, max) <= max);
       });
     });
     return typo ? 3 : -1;
