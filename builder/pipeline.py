@@ -21,6 +21,7 @@ from .hygiene import alias_warnings
 from .link import LinkedArticle, link
 from .load import load_corpus
 from .render import render_site
+from .search import search_files
 from .validate import KnowledgeBase, validate
 from .write import write_outputs
 
@@ -146,6 +147,7 @@ def build_docs(
         pages, page_cache = render_site(graph, templates_dir or DEFAULT_TEMPLATES, previous.pages)
         files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
+        files.update(search_files(graph))  # the name index: builder/search.py
         files[SITE_EXPORT] = to_json(graph)  # the graph as data, linked from the home page
     bodies: dict = {}
     rendered = 0

@@ -25,7 +25,7 @@ from builder.markdown import MarkdownWriter, parse
 from .conftest import FIXTURES, ROOT, copy_project, run_kb
 from .hostile_markup import BLOCK_VARIANTS, ERROR_CASES, hostile_project, yaml_str
 
-EXTRA_SCRIPTS = ("assets/kb.js",)
+EXTRA_SCRIPTS = ("assets/kb.js", "assets/kb-search.js")
 
 
 def _project_shell(dest: Path) -> None:

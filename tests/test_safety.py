@@ -101,6 +101,9 @@ def test_hostile_content_builds_into_a_site_without_any_injected_markup(hostile_
     assert "<div onclick=" in body, "a raw HTML block is shown as text"
     index = (site / "search" / "search_index.json").read_text()
     assert "<script" not in index and "<img" not in index
+    shards = {f.name: f.read_text() for f in (site / "search" / "kb").glob("*.js")}  # the name index
+    assert any("kb-xss-12" in text for text in shards.values())
+    assert not [name for name, text in shards.items() if "<" in text or ">" in text or not text.isascii()]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

@@ -245,7 +245,10 @@
     if (link && link === current) { hidePreview(); }
   }
 
+  var initialised = false;
+
   function init() {
+    initialised = true;
     // Material's search overlay is a role="dialog" without a name (axe: aria-dialog-name).
     var search = document.querySelector(".md-search[role=dialog]");
     if (search && !search.hasAttribute("aria-label")) { search.setAttribute("aria-label", "Search"); }
@@ -268,4 +271,6 @@
   } else {
     document.addEventListener("DOMContentLoaded", init);
   }
+  // Under file:// Material's document$ never fires (its setup stops without a search worker).
+  window.addEventListener("load", function () { if (!initialised) { init(); } });
 })();

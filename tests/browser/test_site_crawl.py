@@ -247,7 +247,7 @@ def test_every_internal_link_resolves(crawl, site):
             target, fragment = urldefrag(absolute)
             landed = crawl.pages.get(target)
             if target in crawl.redirects:  # a link to an alias: look where it lands
-                landed = crawl.pages.get(urldefrag(crawl.redirects[target].final_url).url)
+                landed = crawl.pages.get(re.sub(r"/index\.html$", "/", urldefrag(crawl.redirects[target].final_url).url))
             status = landed.status if landed else crawl.resources.get(target)
             if status != 200:
                 broken.append(f"{site.path(url)}: {element}={raw!r} -> {site.path(target)}: HTTP {status}")
@@ -280,8 +280,9 @@ def test_alias_redirects_land_on_the_canonical_entity_page(crawl, site):
     for url, landed in sorted(crawl.redirects.items()):
         name = re.search(r"<title>(.*?)</title>", site.file(site.path(url)).read_text(encoding="utf-8"), re.S)
         name = html.unescape(name.group(1).strip()) if name else None
-        final = site.path(landed.final_url)
-        canonical = crawl.pages.get(urldefrag(landed.final_url).url)
+        landed_url = re.sub(r"/index\.html$", "/", urldefrag(landed.final_url).url)  # the refresh names index.html (file://)
+        final = site.path(landed_url)
+        canonical = crawl.pages.get(landed_url)
         if urldefrag(landed.final_url).url == url:
             bad.append(f"{site.path(url)}: did not redirect")
         elif not re.fullmatch(r"/entities/[^/]+/", final):
