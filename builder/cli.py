@@ -192,9 +192,17 @@ def new(entity_type: str, name: str, project: str) -> None:
 @click.option("--write", "write_names", multiple=True, metavar="NAME",
               help="Create the entity file for this suggested name (repeatable), with the aliases found.")
 @click.option("--type", "entity_type", default=None, help="The type for --write, when the guess is wrong or missing.")
-def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...], entity_type: str | None) -> None:
-    """Names the articles use that no entity covers, aliases entities lack, entities never mentioned."""
+@click.argument("more_names", nargs=-1, metavar="[NAME]...")
+def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...], entity_type: str | None,
+            more_names: tuple[str, ...]) -> None:
+    """Names the articles use that no entity covers, aliases entities lack, entities never mentioned.
+
+    kb suggest --write "Tim Cook" "Apple" writes an entity file for each name given."""
     import json
+
+    if more_names and not write_names:
+        raise click.UsageError("names are only taken with --write: kb suggest --write NAME [NAME]...")
+    write_names = write_names + more_names
 
     from .errors import relative_path
     from .newentity import NewEntityError, write_entity

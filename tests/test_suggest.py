@@ -208,3 +208,19 @@ def test_suggest_outside_a_terminal_prints_no_progress(tmp_path: Path):
     assert json.loads(result.stdout)["unmentioned"] == [{"id": "osaka-castle", "name": "Osaka Castle"}]
     assert result.stderr.startswith("kb: 8 names, 2 aliases, 1 unmentioned entities from 3 articles")
     assert "\x1b" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_write_takes_several_names_as_the_readme_shows(tmp_path: Path):
+    # README: kb suggest --write "Fumio Kishida" "Microsoft Japan"
+    project = newswire(tmp_path)
+    result = CliRunner().invoke(main, ["suggest", "--project", str(project), "--write", "Hanna Lindqvist", "fss"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "content/entities/hanna-lindqvist.yaml: person 'Hanna Lindqvist', aliases: Lindqvist\n"
+        "content/entities/financial-supervisory-service.yaml: organisation 'Financial Supervisory Service', "
+        "aliases: FSS\n"
+    )
+    bare = CliRunner().invoke(main, ["suggest", "--project", str(project), "Tom Okafor"])
+    assert bare.exit_code == 2
+    assert "names are only taken with --write" in bare.output
+    assert not (project / "content" / "entities" / "tom-okafor.yaml").exists()
