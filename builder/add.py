@@ -346,8 +346,12 @@ def add_sources(
 def _check_written(text: str, slug: str) -> None:
     """The file about to be written loads as a valid article (a bug here must not leave a broken file)."""
     from .schema import FrontMatterSpec
-    from .source import SourceProblem, split_front_matter
+    from .source import MAX_FILE_BYTES, SourceProblem, split_front_matter
 
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:  # kb check would refuse the file
+        raise ExtractionError(f"the article would be {size:,} bytes; an article file may be at most "
+                              f"{MAX_FILE_BYTES:,} bytes")
     try:
         doc, _, _ = split_front_matter(text, f"{slug}.md")
         FrontMatterSpec.model_validate(doc.data)

@@ -414,3 +414,17 @@ def test_hard_wrapped_text_is_joined_into_paragraphs():
     article = extract_text(text)
     assert article.title == "Night ferries to stop"
     assert [b.text for b in article.blocks] == paragraphs
+
+
+def test_an_article_over_the_file_limit_is_refused_not_written(project: Path, tmp_path: Path):
+    # under kb add's 10 MB source limit, but over the 2 MiB that kb check accepts for an article
+    big = tmp_path / "long-report.txt"
+    paragraph = "The ferry operator said crews would strike over Easter in every port it serves. " * 12
+    big.write_text("Long report\n\n" + "\n\n".join(f"{paragraph}Part {i}." for i in range(2600)) + "\n", encoding="utf-8")
+    before = articles(project)
+    result = kb_add(project, str(big))
+    assert result.exit_code == 1
+    assert re.fullmatch(rf"kb: {re.escape(str(big))}: the article would be [\d,]+ bytes; an article file may be at "
+                        r"most 2,097,152 bytes; nothing written\n", result.stderr), result.stderr
+    assert articles(project) == before
+    assert run_kb("check", "--project", str(project)).returncode == 0
