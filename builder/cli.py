@@ -287,8 +287,11 @@ def export(project: str, fmt: str, out: str | None) -> None:
         if folder.exists() and not folder.is_dir():
             click.echo(f"kb: {out} is a file; --format csv needs a folder", err=True)
             sys.exit(1)
+        tables = to_csv(graph)
+        for name, text in tables.items():
+            _refuse_to_overwrite(folder / name, text, fmt)
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in to_csv(graph).items():
+        for name, text in tables.items():
             (folder / name).write_text(text, encoding="utf-8")
             click.echo(str(folder / name))
         return
@@ -300,9 +303,30 @@ def export(project: str, fmt: str, out: str | None) -> None:
     if target.is_dir():
         click.echo(f"kb: {out} is a folder; give a file name", err=True)
         sys.exit(1)
+    _refuse_to_overwrite(target, text, fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(str(target))
+
+
+# How many first lines an earlier export of each format shares with any new one.
+_EXPORT_HEAD_LINES = {"json": 2, "jsonld": 3, "graphml": 3, "csv": 1}
+
+
+def _refuse_to_overwrite(path: Path, text: str, fmt: str) -> None:
+    """Exit 1 unless `path` is new or an earlier kb export in the same format: never replace a user's file."""
+    if not path.exists() and not path.is_symlink():
+        return
+    lines = _EXPORT_HEAD_LINES[fmt]
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = [handle.readline() for _ in range(lines)]
+    except OSError:
+        head = None
+    if head != text.splitlines(keepends=True)[:lines]:
+        click.echo(f"kb: {path} exists and is not an earlier kb export ({fmt}); not overwriting it "
+                   "(remove it or give another --out)", err=True)
+        sys.exit(1)
 
 
 @main.command()
