@@ -271,6 +271,7 @@ def export(project: str, fmt: str, out: str | None) -> None:
     """Export the knowledge graph: entities, aliases, relations, mentions, quotes, facts and citations."""
     from .assemble import assemble
     from .export import to_csv, to_graphml, to_json, to_jsonld
+    from .site import file_system_message
 
     root = _root(project)
     result = run_check(root / "content", root)
@@ -290,10 +291,14 @@ def export(project: str, fmt: str, out: str | None) -> None:
         tables = to_csv(graph)
         for name, text in tables.items():
             _refuse_to_overwrite(folder / name, text, fmt)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, text in tables.items():
-            (folder / name).write_text(text, encoding="utf-8")
-            click.echo(str(folder / name))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, text in tables.items():
+                (folder / name).write_text(text, encoding="utf-8")
+                click.echo(str(folder / name))
+        except OSError as exc:
+            click.echo(file_system_message(exc, root), err=True)
+            sys.exit(1)
         return
     text = {"json": to_json, "graphml": to_graphml, "jsonld": to_jsonld}[fmt](graph)
     if not out or out == "-":
@@ -304,8 +309,12 @@ def export(project: str, fmt: str, out: str | None) -> None:
         click.echo(f"kb: {out} is a folder; give a file name", err=True)
         sys.exit(1)
     _refuse_to_overwrite(target, text, fmt)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(file_system_message(exc, root), err=True)
+        sys.exit(1)
     click.echo(str(target))
 
 
@@ -318,12 +327,15 @@ def _refuse_to_overwrite(path: Path, text: str, fmt: str) -> None:
     if not path.exists() and not path.is_symlink():
         return
     lines = _EXPORT_HEAD_LINES[fmt]
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = [handle.readline() for _ in range(lines)]
-    except OSError:
-        head = None
-    if head != text.splitlines(keepends=True)[:lines]:
+    expected = "".join(text.splitlines(keepends=True)[:lines]).encode("utf-8")
+    head = None
+    if path.is_file():  # never open a device or a pipe: it may never end
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(len(expected))
+        except OSError:
+            pass
+    if head != expected:
         click.echo(f"kb: {path} exists and is not an earlier kb export ({fmt}); not overwriting it "
                    "(remove it or give another --out)", err=True)
         sys.exit(1)

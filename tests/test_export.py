@@ -214,3 +214,19 @@ def test_export_never_overwrites_a_file_it_did_not_write(project: Path, tmp_path
         out = tmp_path / f"again.{fmt}"
         first = export(project, "--format", fmt, "--out", str(out))
         assert export(project, "--format", fmt, "--out", str(out)) == first
+
+
+def test_export_to_an_unwritable_place_or_a_device_is_one_line(project: Path, tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x\n")
+    for fmt, out, message in [
+        ("json", blocker / "kb.json", f"kb: {blocker}: File exists"),
+        ("csv", blocker / "tables", f"kb: {blocker / 'tables'}: Not a directory"),
+        # a device is never read to see whether it is an earlier export (/dev/full never ends)
+        ("json", Path("/dev/full"), "kb: /dev/full exists and is not an earlier kb export (json); not overwriting it "
+                                    "(remove it or give another --out)"),
+    ]:
+        result = CliRunner().invoke(main, ["export", "--project", str(project), "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.stderr == message + "\n"
