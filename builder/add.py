@@ -226,8 +226,10 @@ def slug_for(title: str | None, fallback: str, taken) -> str:
         base = re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-") or "article"
     if len(base) > 60:
         base = base[:60].rsplit("-", 1)[0] or base[:60]
+    from .validate import RESERVED_IDS
+
     slug, n = base, 2
-    while taken(slug):
+    while slug in RESERVED_IDS or taken(slug):  # kb check refuses a reserved id
         slug, n = f"{base}-{n}", n + 1
     assert re.match(ID_PATTERN, slug), slug
     return slug

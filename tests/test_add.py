@@ -428,3 +428,16 @@ def test_an_article_over_the_file_limit_is_refused_not_written(project: Path, tm
                         r"most 2,097,152 bytes; nothing written\n", result.stderr), result.stderr
     assert articles(project) == before
     assert run_kb("check", "--project", str(project)).returncode == 0
+
+
+def test_a_page_titled_index_gets_an_id_kb_check_accepts(project: Path, tmp_path: Path):
+    page = tmp_path / "index.txt"
+    page.write_text("Index\n\n" + "The ferry operator said crews would strike over Easter in every port it serves, "
+                    "union leaders said on Monday, and talks would resume next week in the capital. " * 3 + "\n",
+                    encoding="utf-8")
+    result = kb_add(project, str(page))
+    assert result.exit_code == 0, result.output
+    assert "added content/articles/index-2.md" in result.stdout
+    assert not (project / "content" / "articles" / "index.md").exists()
+    check = run_kb("check", "--project", str(project))
+    assert check.returncode == 0, check.stdout

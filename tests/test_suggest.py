@@ -224,3 +224,12 @@ def test_write_takes_several_names_as_the_readme_shows(tmp_path: Path):
     assert bare.exit_code == 2
     assert "names are only taken with --write" in bare.output
     assert not (project / "content" / "entities" / "tom-okafor.yaml").exists()
+
+
+def test_kb_new_refuses_a_reserved_id(tmp_path: Path):
+    project = newswire(tmp_path)
+    result = run_kb("new", "place", "Index", "--project", str(project))
+    assert result.returncode == 1
+    assert result.stderr == ("kb: the id 'index' is reserved for the index page of the folder that kb generates; "
+                             "write content/entities/<another id>.yaml by hand\n")
+    assert not (project / "content" / "entities" / "index.yaml").exists()
