@@ -136,3 +136,22 @@ def test_importance_ranks_the_story_above_places_named_in_passing():
     lab = rank.index("iot-ai-insider-lab-shanghai")
     for passing in ("cabinet-secretariat", "london", "australia"):
         assert lab < rank.index(passing), (passing, rank[:20])
+
+
+def test_a_malformed_infobox_item_is_one_plain_error_each(project: Path):
+    kb = project / "content" / "kb.yml"
+    row = "infobox: [{relation: works-for, inverse: maybe}, 42, {}, Bad Id, role]"
+    kb.write_text(kb.read_text(encoding="utf-8").replace(
+        "  person: {label: Person, plural: People}", "  person: {label: Person, plural: People, " + row + "}"),
+        encoding="utf-8")
+    result = run_kb("check", "--project", str(project))
+    assert result.returncode == 1
+    n = next(i for i, line in enumerate(kb.read_text(encoding="utf-8").split("\n")) if "Bad Id" in line) + 1
+    col = lambda word: row.index(word) + len("  person: {label: Person, plural: People, ") + 1  # noqa: E731
+    assert [line for line in result.stdout.splitlines() if line.startswith("content/kb.yml")] == [
+        f"content/kb.yml:{n}:{col('maybe')}: error: 'inverse' should be true or false, got 'maybe'",
+        f"content/kb.yml:{n}:{col('42')}: error: an item of 'infobox' should be a string or a mapping, got int '42'",
+        f"content/kb.yml:{n}:{col('{}')}: error: missing required field 'relation'",
+        f"content/kb.yml:{n}:{col('Bad Id')}: error: invalid id 'Bad Id' in 'infobox': use lowercase letters, digits "
+        "and single hyphens; try 'bad-id'",
+    ]
