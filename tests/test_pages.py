@@ -83,6 +83,9 @@ def test_kb_yml_infobox_and_storylines_reach_the_pages(project: Path):
     assert role.get_text(" ", strip=True).startswith("Director | <b>CEO</b> [x](y)")
     assert not jane.select(".kb-infobox b, .kb-infobox i") and role.find("a", class_="kb-cite")
     assert "Minimal knowledge base" in home.title.get_text() and "kb:" not in home.title.get_text()
+    # an entity without a summary: a lead sentence with its article ("a person", "an organisation")
+    lead = " ".join(soup_of(site, "/entities/springfield/").select_one(".kb-lead").get_text(" ").split())
+    assert re.fullmatch(r"Springfield is a place named in \d+ sources?\.", lead), lead
 
 
 def test_kishida_page_prints_each_quoted_passage_once(shipped_site: Path):
