@@ -9,6 +9,7 @@ nothing. The CLI prints what `add_sources` yields; nothing here prints or exits.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import re
 import urllib.error
 import urllib.parse
@@ -112,6 +113,8 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, limit: int = MAX_SOURCE_BYTE
         raise ExtractionError(f"unreachable URL: {text}") from None
     except TimeoutError:
         raise ExtractionError(f"unreachable URL: no answer within {timeout:g} s") from None
+    except http.client.HTTPException as exc:  # not OSError: a malformed answer
+        raise ExtractionError(f"unreachable URL: the server's answer is not valid HTTP ({type(exc).__name__})") from None
     except (OSError, ValueError) as exc:
         raise ExtractionError(f"unreachable URL: {exc}") from None
 

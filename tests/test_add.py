@@ -441,3 +441,33 @@ def test_a_page_titled_index_gets_an_id_kb_check_accepts(project: Path, tmp_path
     assert not (project / "content" / "articles" / "index.md").exists()
     check = run_kb("check", "--project", str(project))
     assert check.returncode == 0, check.stdout
+
+
+def test_a_server_that_does_not_speak_http_is_one_line(project: Path):
+    answers = [b"HELLO THERE\r\n\r\n", b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70000 + b"\r\n\r\n"]
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(2)
+    port = listener.getsockname()[1]
+
+    def serve():
+        for answer in answers:
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(65536)
+                conn.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        result = kb_add(project, f"http://127.0.0.1:{port}/a", f"http://127.0.0.1:{port}/b")
+    finally:
+        thread.join(10)
+        listener.close()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"kb: http://127.0.0.1:{port}/a: unreachable URL: the server's answer is not valid HTTP (BadStatusLine); "
+        "nothing written",
+        f"kb: http://127.0.0.1:{port}/b: unreachable URL: the server's answer is not valid HTTP (LineTooLong); "
+        "nothing written",
+    ]
