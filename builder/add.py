@@ -21,7 +21,7 @@ from typing import Iterator
 import numpy as np
 import yaml
 
-from .errors import BuilderError
+from .errors import UNSAFE_CHARS, BuilderError
 from .extract import Block, ExtractedArticle, ExtractionError, extract, to_markdown
 from .schema import ID_PATTERN, check_date
 
@@ -284,8 +284,8 @@ def check_overrides(overrides: Overrides) -> str | None:
             return str(exc)
     for key in ("title", "publisher", "author"):
         value = getattr(overrides, key)
-        if value is not None and (not value.strip() or len(value) > 500 or "\n" in value):
-            return f"--{key} must be one line of 1 to 500 characters"
+        if value is not None and (not value.strip() or len(value) > 500 or UNSAFE_CHARS.search(value)):
+            return f"--{key} must be one line of 1 to 500 characters, without control characters"
     return None
 
 

@@ -471,3 +471,12 @@ def test_a_server_that_does_not_speak_http_is_one_line(project: Path):
         f"kb: http://127.0.0.1:{port}/b: unreachable URL: the server's answer is not valid HTTP (LineTooLong); "
         "nothing written",
     ]
+
+
+def test_an_override_with_a_control_character_writes_nothing(project: Path):
+    before = articles(project)
+    for option, value in [("--publisher", "Daily\x1b[2J Post"), ("--title", "One\nTwo"), ("--author", "A\u202eB")]:
+        result = kb_add(project, str(PAGES / "no-date.html"), option, value)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"kb: {option} must be one line of 1 to 500 characters, without control characters\n"
+    assert articles(project) == before
