@@ -184,6 +184,17 @@ def _name_table(entities: list[Entity]) -> tuple[dict[str, str], dict[str, list[
                     warning(where, f"alias '{name}' is a common lowercase word: it would link ordinary text",
                             "common-word-alias")
                 )
+        for short in entity.short_names:  # linked after the full name: the same rules as an alias
+            problem = name_problem(short.name)
+            if problem:
+                out.append(error(short.location, f"short name {_short(short.name)} {problem}"))
+            elif len(short.name) <= SHORT_ALIAS:
+                out.append(warning(short.location, f"short name '{short.name}' is only {len(short.name)} character"
+                                   f"{'s' if len(short.name) > 1 else ''}: it will link every occurrence after the"
+                                   " full name; remove it", "short-alias"))
+            elif short.name.islower() and short.name in common_words():
+                out.append(warning(short.location, f"short name '{short.name}' is a common lowercase word: it would"
+                                   " link ordinary text", "common-word-alias"))
     link_names: dict[str, str] = {}
     ambiguous: dict[str, list[str]] = {}
     for name, owners in claims.items():
