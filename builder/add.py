@@ -53,7 +53,18 @@ class AddResult:
 
 # --- sources ---------------------------------------------------------------------------------
 
-def expand_sources(names: list[str]) -> list[str | Path]:
+@dataclass(frozen=True)
+class Refused:
+    """A file found in a folder that is not read, and why."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+def expand_sources(names: list[str]) -> list[str | Path | Refused]:
     """URLs as given; files as given; folders walked recursively for HTML and text files."""
     out: list[str | Path] = []
     for name in names:
@@ -62,12 +73,22 @@ def expand_sources(names: list[str]) -> list[str | Path]:
             continue
         path = Path(name)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            out.extend(found)
+            inside = path.resolve()
+            for p in sorted(path.rglob("*")):
+                if p.suffix.lower() not in SOURCE_SUFFIXES or any(
+                        part.startswith(".") for part in p.relative_to(path).parts):
+                    continue
+                if p.is_symlink():  # a folder from elsewhere must not add files from outside it
+                    target = p.resolve()
+                    if not p.exists():
+                        out.append(Refused(p, "a broken symbolic link"))
+                        continue
+                    if not target.is_relative_to(inside):
+                        out.append(Refused(p, f"a symbolic link to {target}, outside {name}; "
+                                              "give that file itself to add it"))
+                        continue
+                if p.is_file():
+                    out.append(p)
         else:
             out.append(path)
     return out
@@ -321,6 +342,8 @@ def add_sources(
     for source in sources:
         shown = str(source)
         try:
+            if isinstance(source, Refused):
+                raise ExtractionError(source.reason)
             data, url, content_type = read_source(source)
             article = extract(data, name=str(source), url=url, content_type=content_type, encoding=encoding)
             apply_overrides(article, overrides)

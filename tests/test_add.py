@@ -480,3 +480,19 @@ def test_an_override_with_a_control_character_writes_nothing(project: Path):
         assert result.exit_code == 2, result.output
         assert result.stderr == f"kb: {option} must be one line of 1 to 500 characters, without control characters\n"
     assert articles(project) == before
+
+
+def test_a_folder_s_symbolic_links_to_files_outside_it_are_not_read(project: Path, pages: Path, tmp_path: Path):
+    secret = tmp_path / "private" / "diary.txt"
+    secret.parent.mkdir()
+    secret.write_text("My diary\n\n" + "Dear diary, today the ferry crews said they would strike over Easter. " * 5)
+    (pages / "linked-diary.txt").symlink_to(secret)
+    (pages / "gone.html").symlink_to(pages / "no-such-page.html")
+    (pages / "same-folder.txt").symlink_to(pages / "ferry-strike.txt")  # inside the folder: read as it is
+    result = kb_add(project, "--force", str(pages))
+    assert f"kb: {pages / 'linked-diary.txt'}: a symbolic link to {secret.resolve()}, outside {pages}; give that file " \
+           "itself to add it; nothing written" in result.stderr.splitlines()
+    assert f"kb: {pages / 'gone.html'}: a broken symbolic link; nothing written" in result.stderr.splitlines()
+    assert not any("diary" in name for name in articles(project))
+    assert not any("Dear diary" in (project / "content" / "articles" / name).read_text() for name in articles(project))
+    assert f"from {pages / 'same-folder.txt'}" in result.stdout
