@@ -158,3 +158,15 @@ def test_a_malformed_infobox_item_is_one_plain_error_each(project: Path):
         f"content/kb.yml:{n}:{col('Bad Id')}: error: invalid id 'Bad Id' in 'infobox': use lowercase letters, digits "
         "and single hyphens; try 'bad-id'",
     ]
+
+
+def test_a_source_that_printed_part_of_a_merged_quote_says_so(shipped_site: Path):
+    # Kishida's statement: Telecoms.com printed all of it, AI Magazine all of it in two pieces, the
+    # Strategic Expansion article only its first sentence: "as printed by" must not claim all three.
+    for url in ("/quotes/", "/entities/fumio-kishida/"):
+        article = soup_of(shipped_site, url).select_one("article")
+        lines = [" ".join(p.get_text(" ").split()) for p in article.select("blockquote p")]
+        line = next(x for x in lines if x.startswith("— Fumio Kishida, as printed by"))
+        assert "Microsoft's Strategic Expansion in Japan… (in part)" in line, line
+        assert "AI Magazine (in part)" not in line and "Telecoms.com (in part)" not in line, line
+        assert line.count("(in part)") == 1
