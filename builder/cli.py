@@ -231,6 +231,12 @@ def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...
         failed = 0
         for name in write_names:
             cand = find_candidate(found, name)
+            known = next((e for e in result.kb.entities.values()
+                          if name.casefold() in {n.casefold() for n in [e.name, *(a.name for a in e.aliases)]}), None)
+            if cand is None and known is not None:
+                click.echo(f"kb: '{name}' is already an entity: {known.location.path}", err=True)
+                failed += 1
+                continue
             if cand is None:
                 click.echo(f"kb: '{name}' is not among the suggestions; use kb new TYPE \"{name}\"", err=True)
                 failed += 1

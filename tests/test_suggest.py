@@ -233,3 +233,12 @@ def test_kb_new_refuses_a_reserved_id(tmp_path: Path):
     assert result.stderr == ("kb: the id 'index' is reserved for the index page of the folder that kb generates; "
                              "write content/entities/<another id>.yaml by hand\n")
     assert not (project / "content" / "entities" / "index.yaml").exists()
+
+
+def test_write_of_an_existing_entity_names_its_file(tmp_path: Path):
+    project = newswire(tmp_path)
+    result = CliRunner().invoke(main, ["suggest", "--project", str(project), "--write", "nordal bank corp", "Seoul"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "kb: 'nordal bank corp' is already an entity: content/entities/nordal-bank-corp.yaml")
+    assert result.stdout == "content/entities/seoul.yaml: place 'Seoul'\n"
