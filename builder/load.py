@@ -247,6 +247,7 @@ def _vocabulary_locations(spec: VocabularySpec, doc) -> dict[tuple, Location]:
             out["storylines", i, "entities", j] = doc.at("storylines", i, "entities", j)
     for type_id, entity_type in spec.entity_types.items():
         for n, item in enumerate(entity_type.infobox):
+            out["entity_types", type_id, "infobox", n] = doc.at("entity_types", type_id, "infobox", n)
             if not isinstance(item, str):
                 out["entity_types", type_id, "infobox", n, "relation"] = doc.at(
                     "entity_types", type_id, "infobox", n, "relation")

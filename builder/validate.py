@@ -336,12 +336,24 @@ def _check_vocabulary_references(vocabulary: Vocabulary, known: set[str]) -> lis
     wanted = [(e, "featured", ("featured", i)) for i, e in enumerate(vocabulary.featured)]
     wanted += [(e, f"storyline '{s.title}'", ("storylines", i, "entities", j))
                for i, s in enumerate(vocabulary.storylines) for j, e in enumerate(s.entities)]
+    listed: set[tuple] = set()
     for entity_id, where, keys in wanted:
+        if (keys[:-1], entity_id) in listed:  # the page would show it twice
+            found.append(error(vocabulary.at(*keys), f"{where} names '{entity_id}' twice; remove one"))
+        listed.add((keys[:-1], entity_id))
         if entity_id not in known:
             found.append(error(vocabulary.at(*keys), f"{where} names unknown entity '{entity_id}'"
                                                      f"{did_you_mean(entity_id, known)}"))
     for type_id, entity_type in vocabulary.entity_types.items():
+        rows: set[tuple] = set()
         for n, item in enumerate(entity_type.infobox):
+            row = (item.property, item.relation, item.inverse)
+            if row in rows:  # the infobox would show the row twice
+                what = f"fact property '{item.property}'" if item.property else f"relation '{item.relation}'" + (
+                    " (inverse)" if item.inverse else "")
+                found.append(error(vocabulary.at("entity_types", type_id, "infobox", n),
+                                   f"the infobox of type '{type_id}' names {what} twice; remove one"))
+            rows.add(row)
             if item.relation and item.relation not in vocabulary.relation_types:
                 found.append(error(vocabulary.at("entity_types", type_id, "infobox", n, "relation"),
                                    f"the infobox of type '{type_id}' names unknown relation type '{item.relation}'"

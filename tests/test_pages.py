@@ -170,3 +170,28 @@ def test_a_source_that_printed_part_of_a_merged_quote_says_so(shipped_site: Path
         assert "Microsoft's Strategic Expansion in Japan… (in part)" in line, line
         assert "AI Magazine (in part)" not in line and "Telecoms.com (in part)" not in line, line
         assert line.count("(in part)") == 1
+
+
+def test_kb_yml_naming_a_thing_twice_is_an_error_where_it_is(project: Path):
+    # a careless edit: the home page listed Microsoft twice, the infobox a row twice
+    kb = project / "content" / "kb.yml"
+    text = kb.read_text(encoding="utf-8").replace(
+        "  person: {label: Person, plural: People}",
+        "  person: {label: Person, plural: People, infobox: [role, {relation: works-for}, role, {relation: works-for}]}")
+    text += "featured: [acme, jane-doe, acme]\nstorylines:\n  - title: S\n    entities: [acme, acme]\n"
+    kb.write_text(text, encoding="utf-8")
+    result = run_kb("check", "--project", str(project))
+    assert result.returncode == 1
+    lines = kb.read_text(encoding="utf-8").split("\n")
+    n = lambda start: next(i for i, line in enumerate(lines) if line.startswith(start)) + 1  # noqa: E731
+    person, featured, story = n("  person:"), n("featured:"), n("    entities:")
+    assert [x for x in result.stdout.splitlines() if x.startswith("content/kb.yml")] == [
+        f"content/kb.yml:{person}:{lines[person - 1].rindex('role') + 1}: error: the infobox of type 'person' names "
+        "fact property 'role' twice; remove one",
+        f"content/kb.yml:{person}:{lines[person - 1].rindex('{relation') + 1}: error: the infobox of type 'person' "
+        "names relation 'works-for' twice; remove one",
+        f"content/kb.yml:{featured}:{lines[featured - 1].rindex('acme') + 1}: error: featured names 'acme' twice; "
+        "remove one",
+        f"content/kb.yml:{story}:{lines[story - 1].rindex('acme') + 1}: error: storyline 'S' names 'acme' twice; "
+        "remove one",
+    ]
