@@ -21,7 +21,7 @@ from typing import Iterator
 import numpy as np
 import yaml
 
-from .errors import UNSAFE_CHARS, BuilderError
+from .errors import UNSAFE_CHARS, BuilderError, visible
 from .extract import Block, ExtractedArticle, ExtractionError, extract, to_markdown
 from .schema import ID_PATTERN, check_date
 
@@ -265,7 +265,7 @@ def _scalar(value: str) -> str:
 
 
 def _comment(text: str) -> str:
-    return re.sub(r"\s+", " ", text).replace("#", "").strip()[:200]
+    return re.sub(r"\s+", " ", visible(text)).replace("#", "").strip()[:200]
 
 
 def front_matter(article: ExtractedArticle, source: str) -> str:
@@ -340,7 +340,7 @@ def add_sources(
     if progress is not None:
         progress.step("Adding articles", total=len(sources))
     for source in sources:
-        shown = str(source)
+        shown = visible(str(source))  # a file name can hold a newline or an escape sequence
         try:
             if isinstance(source, Refused):
                 raise ExtractionError(source.reason)

@@ -496,3 +496,19 @@ def test_a_folder_s_symbolic_links_to_files_outside_it_are_not_read(project: Pat
     assert not any("diary" in name for name in articles(project))
     assert not any("Dear diary" in (project / "content" / "articles" / name).read_text() for name in articles(project))
     assert f"from {pages / 'same-folder.txt'}" in result.stdout
+
+
+def test_a_file_name_with_control_characters_is_added_and_shown_on_one_line(project: Path, tmp_path: Path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    text = ("{0} news\n\nThe {0} operator said crews would strike over Easter in every port it serves, union leaders "
+            "said on Monday in a statement to the press and radio.\n")
+    (folder / "evil\nkb: fake.html: error.txt").write_text(text.format("Ferry"), encoding="utf-8")
+    (folder / "x\x1b[31mred.txt").write_text(text.format("Bus"), encoding="utf-8")
+    result = kb_add(project, str(folder))
+    assert result.exit_code == 0, result.output
+    added = [line for line in result.stdout.splitlines() if line.startswith("added ")]
+    assert added == [f"added content/articles/ferry-news.md from {folder}/evil\\u000akb: fake.html: error.txt",
+                     f"added content/articles/bus-news.md from {folder}/x\\u001b[31mred.txt"]
+    assert not any(line.startswith("kb: fake.html") for line in result.output.splitlines())
+    assert run_kb("check", "--project", str(project)).returncode == 0
