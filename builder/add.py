@@ -245,9 +245,11 @@ def index_articles(articles_dir: Path) -> ArticleIndex:
 # --- writing -----------------------------------------------------------------------------------
 
 def slug_for(title: str | None, fallback: str, taken) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", (title or fallback).lower()).strip("-")
+    from .newentity import slugify
+
+    base = slugify(title or fallback)
     if not base:
-        base = re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-") or "article"
+        base = slugify(fallback) or "article"
     if len(base) > 60:
         base = base[:60].rsplit("-", 1)[0] or base[:60]
     from .validate import RESERVED_IDS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -16,7 +17,9 @@ class NewEntityError(BuilderError):
 
 
 def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """'Zoë Müller-Straße' -> 'zoe-muller-strasse': accents dropped, not the letters they sit on."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def entity_file_text(entity_type: str, name: str, aliases: list[str] = ()) -> str:

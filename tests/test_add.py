@@ -512,3 +512,11 @@ def test_a_file_name_with_control_characters_is_added_and_shown_on_one_line(proj
                      f"added content/articles/bus-news.md from {folder}/x\\u001b[31mred.txt"]
     assert not any(line.startswith("kb: fake.html") for line in result.output.splitlines())
     assert run_kb("check", "--project", str(project)).returncode == 0
+
+
+def test_an_accented_title_keeps_its_letters_in_the_file_name(project: Path, tmp_path: Path):
+    page = tmp_path / "cafe.txt"
+    page.write_text("Café in Zürich wins award\n\n" + "The café owner said the award would bring more visitors to the "
+                    "old town, and the city council agreed on Monday. " * 3 + "\n", encoding="utf-8")
+    result = kb_add(project, str(page))
+    assert "added content/articles/cafe-in-zurich-wins-award.md" in result.stdout, result.output

@@ -242,3 +242,10 @@ def test_write_of_an_existing_entity_names_its_file(tmp_path: Path):
     assert result.stderr.splitlines()[0] == (
         "kb: 'nordal bank corp' is already an entity: content/entities/nordal-bank-corp.yaml")
     assert result.stdout == "content/entities/seoul.yaml: place 'Seoul'\n"
+
+
+def test_kb_new_keeps_the_letters_under_accents_in_the_id(tmp_path: Path):
+    project = newswire(tmp_path)
+    result = run_kb("new", "person", "Zoë Müller-Straße", "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "content/entities/zoe-muller-strasse.yaml\n"  # was 'zo-m-ller-stra-e'
