@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import functools
 import os
 import re
 import types
@@ -370,9 +371,20 @@ def translate_errors(spec: type[BaseModel], doc: SourceDoc, exc: ValidationError
 _TYPE_ERRORS = {"string_type", "model_type", "dict_type", "model_attributes_type"}
 
 
-def _union_tag(part: Any) -> bool:
-    """pydantic names the member of a union (`Id | InfoboxRelationSpec`) in an error's location."""
-    return isinstance(part, str) and (part == "constrained-str" or part[:1].isupper())
+@functools.cache
+def _model_names() -> frozenset[str]:
+    from . import schema
+
+    return frozenset(name for name, value in vars(schema).items()
+                     if isinstance(value, type) and issubclass(value, BaseModel))
+
+
+def _union_tag(loc: tuple, i: int) -> bool:
+    """pydantic names the member of a union (`Id | InfoboxRelationSpec`) in an error's location,
+    right after the list index; anything else there is a key the file wrote."""
+    part = loc[i]
+    return (i > 0 and isinstance(loc[i - 1], int) and isinstance(part, str)
+            and (part == "constrained-str" or part in _model_names()))
 
 
 def _one_branch_per_union(errors: list[dict]) -> list[dict]:
@@ -383,7 +395,7 @@ def _one_branch_per_union(errors: list[dict]) -> list[dict]:
     out: list[dict | tuple] = []
     for err in errors:
         loc = tuple(err["loc"])
-        at = next((i for i, part in enumerate(loc) if _union_tag(part)), None)
+        at = next((i for i in range(len(loc)) if _union_tag(loc, i)), None)
         if at is None:
             out.append(err)
             continue
@@ -403,9 +415,9 @@ def _one_branch_per_union(errors: list[dict]) -> list[dict]:
             value = wrong_type[0].get("input")
             result.append({**wrong_type[0], "type": "union_no_member", "input": value})
             continue
-        mapping = any(tag[:1].isupper() and (e["type"] not in _TYPE_ERRORS or tuple(e["loc"]) != item)
+        mapping = any(tag != "constrained-str" and (e["type"] not in _TYPE_ERRORS or tuple(e["loc"]) != item)
                       for tag, e in branches)
-        result.extend(e for tag, e in branches if tag[:1].isupper() == mapping)
+        result.extend(e for tag, e in branches if (tag != "constrained-str") == mapping)
     return result
 
 

@@ -195,3 +195,17 @@ def test_kb_yml_naming_a_thing_twice_is_an_error_where_it_is(project: Path):
         f"content/kb.yml:{story}:{lines[story - 1].rindex('acme') + 1}: error: storyline 'S' names 'acme' twice; "
         "remove one",
     ]
+
+
+def test_a_capitalised_key_is_an_unknown_field_not_a_union_member(project: Path):
+    # the union clean-up must not take a key the file wrote ('A', 'InfoboxRelationSpec'...) for pydantic's tag
+    (project / "content" / "entities" / "odd.yaml").write_text("A: null\n", encoding="utf-8")
+    relations = project / "content" / "entities" / "acme.yaml"
+    relations.write_text(relations.read_text(encoding="utf-8").replace("  - type: located-in\n",
+                                                                      "  - Type: located-in\n    type: located-in\n", 1),
+                         encoding="utf-8")
+    result = run_kb("check", "--project", str(project))
+    assert result.returncode == 1
+    assert "content/entities/odd.yaml:1:1: error: unknown field 'A'" in result.stdout
+    assert "content/entities/odd.yaml:1:1: error: missing required field 'name'" in result.stdout
+    assert "error: unknown field 'Type' (did you mean 'type'?)" in result.stdout
