@@ -2,7 +2,9 @@
 
 - parsed article blocks, keyed by the article body's digest;
 - each article's link results, keyed by its digest, the name table and its quote highlights;
-- rendered article pages, keyed by a fingerprint of everything the page shows.
+- rendered article pages, keyed by a fingerprint of everything the page shows;
+- each page's body HTML (builder/html.py), keyed by its Markdown and the files it links to;
+- what the last build read and wrote, so that a build with nothing changed does nothing.
 
 The cache is data only: JSON (gzip-compressed) holding plain values and the fields of
 kb's own dataclasses, never code (it used to be a pickle, which runs code when loaded).
@@ -29,7 +31,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-CACHE_VERSION = 5  # 4: link results carry nested mentions, surname mentions and speaker_text; 5: JSON, not pickle
+CACHE_VERSION = 6  # 4: link results carry nested mentions, surname mentions and speaker_text; 5: JSON, not
+# pickle; 6: page bodies and the last build's inputs
 CACHE_FILE = "kb-cache.json.gz"
 KEY_FILE = "key"
 _OLD_FILES = ("kb-cache.pickle",)
@@ -41,13 +44,22 @@ class BuildCache:
     blocks: dict[str, list] = field(default_factory=dict)
     links: dict[str, object] = field(default_factory=dict)
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    html: dict[str, tuple] = field(default_factory=dict)  # page -> (markdown digest, linked files, PageHtml)
+    # The last build, to skip the next one when nothing it reads has changed:
+    inputs: str = ""  # digest of every input file, the templates and the builder's own code
+    outputs: dict[str, list[int]] = field(default_factory=dict)  # docs file -> [size, mtime_ns]
+    diagnostics: list = field(default_factory=list)
+    silenced: tuple = ()
+    text_bytes: int = 0
     stored: str | None = field(default=None, compare=False, repr=False)  # fingerprint of the file read
 
 
 def _fingerprint(cache: BuildCache) -> str:
     """Every entry is keyed by a digest of what it was made from: equal keys, equal cache."""
     pages = sorted((page, value[0]) for page, value in cache.pages.items())
-    return digest(repr(sorted(cache.blocks)), repr(sorted(cache.links)), repr(pages))
+    html = sorted((page, value[0], tuple(value[1])) for page, value in cache.html.items())
+    return digest(repr(sorted(cache.blocks)), repr(sorted(cache.links)), repr(pages), repr(html), cache.inputs,
+                  repr(sorted(cache.outputs.items())))
 
 
 def digest(*parts: str) -> str:
@@ -167,6 +179,32 @@ def _header() -> bytes:
     return json.dumps({"format": "kb-cache", "version": CACHE_VERSION, "code": code_digest()}).encode()
 
 
+def input_digest(*folders: Path | None) -> str:
+    """One digest of every file under the given folders (paths and bytes), and of kb's own code."""
+    h = hashlib.sha256(code_digest().encode())
+    for folder in folders:
+        if folder is None or not folder.is_dir():
+            h.update(b"\x01")
+            continue
+        h.update(str(folder).encode("utf-8", "surrogateescape") + b"\x00")
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\x00")
+                h.update(path.read_bytes())
+                h.update(b"\x00")
+    return h.hexdigest()
+
+
+def outputs_state(out_dir: Path) -> dict[str, list[int]]:
+    state = {}
+    if out_dir.is_dir():
+        for path in out_dir.rglob("*"):
+            if path.is_file() and not path.name.startswith("."):
+                st = path.stat()
+                state[str(path.relative_to(out_dir))] = [st.st_size, st.st_mtime_ns]  # lists: as JSON gives back
+    return state
+
+
 def read_cache(cache_dir: Path | None) -> BuildCache:
     """The cache if it is this kb's and verifies; otherwise an empty one."""
     if cache_dir is None:
@@ -184,7 +222,10 @@ def read_cache(cache_dir: Path | None) -> BuildCache:
         return BuildCache()
     try:
         data = json.loads(gzip.decompress(payload), object_hook=_decoder())
-        cache = BuildCache(CACHE_VERSION, data["blocks"], data["links"], data["pages"])
+        last = data["last"]
+        cache = BuildCache(CACHE_VERSION, data["blocks"], data["links"], data["pages"], data["html"],
+                           last["inputs"], last["outputs"], list(last["diagnostics"]), tuple(last["silenced"]),
+                           last["text_bytes"])
         cache.stored = _fingerprint(cache)
     except (ValueError, TypeError, KeyError, OSError, EOFError, RecursionError):
         return BuildCache()
@@ -206,7 +247,9 @@ def write_cache(cache_dir: Path | None, cache: BuildCache, previous: BuildCache 
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
     key = _make_key(cache_dir)
-    data = {"blocks": cache.blocks, "links": cache.links, "pages": cache.pages}
+    last = {"inputs": cache.inputs, "outputs": cache.outputs, "diagnostics": cache.diagnostics,
+            "silenced": list(cache.silenced), "text_bytes": cache.text_bytes}
+    data = {"blocks": cache.blocks, "links": cache.links, "pages": cache.pages, "html": cache.html, "last": last}
     payload = gzip.compress(_dumps(data), compresslevel=1, mtime=0)
     rest = _header() + b"\n" + payload
     mac = hmac.new(key, rest, "sha256").hexdigest().encode()

@@ -28,7 +28,7 @@ WRITER_VERSION = "3"
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
 # Python-Markdown's ESCAPED_CHARS: a backslash before any of these is honoured.
 _BACKSLASHED = set("\\`*_{}[]()#+-.!")
-_ALWAYS = set("\\`*_{}[]") | set(_HTML_SPECIAL)
+_ALWAYS = set("\\`*_{}[]!") | set(_HTML_SPECIAL)  # "!" too: text ending in "!" before a link we write would make "![…](…)", an image
 _BLOCK_MARKERS = frozenset("#+-=~:!")
 _BLOCK_START = re.compile(r"^(\s*)([#+\-=~:!]|\d+[.)])")
 

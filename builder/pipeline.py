@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from . import html as _html  # noqa: F401  (the cache holds its PageHtml: imported before it is read)
 from .assemble import Graph, assemble
-from .cache import BuildCache, read_cache, write_cache
+from .cache import BuildCache, input_digest, outputs_state, read_cache, write_cache
 from .export import SITE_EXPORT, to_json
 from .errors import ContentError, Diagnostic, fatal_count
 from .hygiene import alias_warnings
@@ -23,7 +24,7 @@ from .render import render_site
 from .validate import KnowledgeBase, validate
 from .write import write_outputs
 
-PHASES = ("load", "validate", "link", "assemble", "render", "write")
+PHASES = ("load", "validate", "link", "assemble", "render", "write", "html")
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -54,8 +55,10 @@ class BuildResult:
     pages_written: int
     pages_unchanged: int
     pages_removed: int
-    graph: Graph
+    graph: Graph | None  # None when nothing changed and the build was skipped
     silenced: frozenset[str] = frozenset()
+    html: dict = field(default_factory=dict)  # page -> builder.html.PageHtml, when asked for
+    html_rendered: int = 0  # bodies converted in this build (the rest came from the cache)
 
 
 @contextmanager
@@ -112,9 +115,26 @@ def build_docs(
     cache_dir: Path | None = None,
     root: Path | None = None,
     strict: bool = False,
+    html: bool = False,
+    workers: int = 1,
+    directory_urls: bool = True,
 ) -> BuildResult:
-    """Generate the Markdown site into docs_dir. Raises ContentError and writes nothing on any error."""
+    """Generate the Markdown site into docs_dir. Raises ContentError and writes nothing on any error.
+
+    With html, also each page's body HTML as MkDocs would render it (builder/html.py), for
+    the MkDocs plugin; `workers` processes share that work.
+    """
     previous = read_cache(cache_dir)
+    templates_dir = templates_dir or DEFAULT_TEMPLATES
+    start = time.perf_counter()
+    inputs = (input_digest(content_dir, templates_dir, Path(__file__).resolve().parent / "assets") + f"/{root}" + ("/strict" if strict else "")
+              + ("" if directory_urls else "/files"))
+    if (cache_dir is not None and previous.inputs == inputs and (previous.html or not html)
+            and previous.outputs and outputs_state(docs_dir) == previous.outputs):
+        # nothing this build reads has changed, and build/docs is as the last build left it
+        bodies = {page: entry[2] for page, entry in sorted(previous.html.items())} if html else {}
+        return BuildResult(previous.diagnostics, {"load": time.perf_counter() - start}, previous.text_bytes,
+                           0, len(previous.outputs), 0, None, frozenset(previous.silenced), bodies, 0)
     result = check(content_dir, root, previous)
     fatal = fatal_count(result.diagnostics, silenced=result.silenced, strict=strict)
     if fatal or result.kb is None or result.linked is None:
@@ -127,11 +147,28 @@ def build_docs(
         files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
         files[SITE_EXPORT] = to_json(graph)  # the graph as data, linked from the home page
+    bodies: dict = {}
+    rendered = 0
+    if html:
+        from .html import render_bodies
+
+        with _timed(timings, "html"):
+            bodies, result.cache.html = render_bodies(files, frozenset(files), previous.html, workers,
+                                                       directory_urls)
+            rendered = sum(1 for page, body in bodies.items() if previous.html.get(page, (0, 0, None))[2] is not body)
+    elif previous.html:
+        result.cache.html = previous.html  # kept for the plugin's next build
     with _timed(timings, "write"):
         report = write_outputs(docs_dir, files)
         result.cache.pages = page_cache
+        if html:
+            result.cache.inputs = inputs
+            result.cache.outputs = outputs_state(docs_dir) if cache_dir is not None else {}
+            result.cache.diagnostics = list(result.diagnostics)
+            result.cache.silenced = tuple(sorted(result.silenced))
+            result.cache.text_bytes = result.text_bytes
         write_cache(cache_dir, result.cache, previous)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
-        report.written, report.unchanged, report.removed, graph, result.silenced,
+        report.written, report.unchanged, report.removed, graph, result.silenced, bodies, rendered,
     )

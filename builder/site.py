@@ -290,11 +290,47 @@ def build_site(root: Path, site_dir: Path, *, strict_content: bool = False, verb
     docs_dir = docs_dir_of(root)
     check_site_dir(root, site_dir, docs_dir)
     site_dir = site_dir.resolve()
+    # Nothing the site depends on changed since the last build into this folder: nothing to do
+    # (the stamp lives in build/cache, not in the site).
+    stamp_file = root / "build" / "cache" / "site.stamp"
+    try:
+        stamp = _site_stamp(root, site_dir, strict_content, verbose)
+    except OSError:
+        stamp = ""
+    try:
+        if stamp and stamp_file.read_text(encoding="utf-8") == stamp and is_kb_site(site_dir):
+            last_log = stamp_file.with_suffix(".log").read_text(encoding="utf-8").splitlines()
+            return last_log + ["INFO: kb: nothing changed since the last build; the site is up to date"]
+    except OSError:
+        pass
     try:
         with terminate_as_interrupt():
-            return _build(root, site_dir, strict_content, verbose)
+            if stamp_file.is_file():
+                stamp_file.unlink()
+            lines = _build(root, site_dir, strict_content, verbose)
     except OSError as exc:
         raise FileSystemError(file_system_message(exc, root)) from None
+    if stamp:
+        try:
+            stamp_file.with_suffix(".log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            stamp_file.write_text(stamp, encoding="utf-8")
+        except OSError:
+            pass  # no stamp: the next build simply runs in full
+    return lines
+
+
+def _site_stamp(root: Path, site_dir: Path, strict_content: bool, verbose: bool) -> str:
+    """What a built site depends on: every input file, kb's code, mkdocs.yml, the versions, the settings."""
+    from importlib.metadata import version
+
+    from .cache import digest, input_digest
+
+    config = root / "mkdocs.yml"
+    assets = Path(__file__).resolve().parent / "assets"
+    return digest(input_digest(root / "content", root / "templates", assets), str(site_dir),
+                  config.read_text(encoding="utf-8") if config.exists() else "",
+                  version("mkdocs"), version("mkdocs-material"), str(strict_content), str(verbose),
+                  os.environ.get("KB_SITE_URL", ""), source_date_epoch(root) or "")
 
 
 def _build(root: Path, site_dir: Path, strict_content: bool, verbose: bool) -> list[str]:

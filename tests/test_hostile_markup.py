@@ -289,3 +289,27 @@ def test_ampersands_show_exactly_as_written(text):
     html = markdown.markdown(escape_text(text), extensions=["attr_list", "md_in_html", "tables"])
     assert BeautifulSoup(html, "html.parser").get_text() == text
     assert "<b>" not in html and "<script" not in html
+
+
+def test_an_exclamation_mark_before_a_link_kb_writes_never_makes_an_image(tmp_path):
+    """'Wow!' right before a link the builder writes must not become Markdown's '![…](…)'."""
+    project = copy_project(FIXTURES / "minimal" / "content", tmp_path / "kb")
+    content = project / "content"
+    (content / "articles" / "bang.md").write_text(
+        "---\ntitle: Bang\npublisher: P\ndate: 2024-05-01\n---\n\nWow!Acme Corporation opened a lab.\n",
+        encoding="utf-8")
+    (content / "entities" / "bang.yaml").write_text(
+        "name: Bang Ltd\ntype: organisation\nsummary: 'Yes![[acme]] and more'\n", encoding="utf-8")
+    kb = (content / "kb.yml").read_text(encoding="utf-8")
+    (content / "kb.yml").write_text(kb.replace("description: A tiny corpus for tests.",
+                                               "description: 'Hello![[acme]]'"), encoding="utf-8")
+    result = run_kb("build", "--project", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    assert [str(o) for o in find_site_offences(site, EXTRA_SCRIPTS)] == []
+    for page, text in [("articles/bang/index.html", "Wow!"), ("entities/bang/index.html", "Yes!"),
+                       ("index.html", "Hello!")]:
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        article = soup.select_one("article")
+        assert article.find("img") is None, page
+        assert text in article.get_text(), page

@@ -1,0 +1,244 @@
+"""The fast path (the builder renders page bodies, the `kb` plugin only the shell) builds the
+same site as plain `mkdocs build` on the generated Markdown without the plugin.
+
+Both are built for real: `kb build` for the fast path; for the slow path a copy of mkdocs.yml
+with `plugins: [search]` run by MkDocs itself on the same build/docs. Every page's `article`
+element is compared (text, and each element's tag, href, id and class), and so is the search
+index (location, title and text of every entry). On the shipped content and on a small
+generated corpus (bench/generate.py).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from builder.html import render_bodies, render_page
+from builder.pipeline import build_docs
+
+from .conftest import ROOT, copy_project, run_kb
+
+GENERATOR = ROOT / "bench" / "generate.py"
+
+
+def _slow_site(project: Path) -> Path:
+    """MkDocs alone, without the kb plugin, on the Markdown kb build left in build/docs."""
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    slow = re.sub(r"(?m)^plugins:\n(?:[ ]+- .*\n)+", "plugins:\n  - search\n", text)
+    assert "- kb" not in slow and "- search" in slow
+    (project / "slow.yml").write_text(slow, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "slow.yml", "-d", "site-slow"],
+                         cwd=project, capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stderr
+    return project / "site-slow"
+
+
+def _article(path: Path) -> tuple[str, list]:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    article = soup.find("article")
+    assert article is not None, path
+    shape = [(el.name, el.get("href"), el.get("id"), " ".join(el.get("class") or []))
+             for el in article.find_all(True)]
+    return " ".join(article.get_text().split()), shape
+
+
+def _search(site: Path) -> list[tuple]:
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    norm = lambda s: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", s)).split())  # noqa: E731
+    return sorted((d["location"], norm(d["title"]), norm(d["text"]), d.get("boost")) for d in docs)
+
+
+def _compare(fast: Path, slow: Path) -> int:
+    fast_pages = sorted(p.relative_to(fast) for p in fast.rglob("*.html"))
+    slow_pages = sorted(p.relative_to(slow) for p in slow.rglob("*.html"))
+    assert fast_pages == slow_pages
+    compared = 0
+    for rel in fast_pages:
+        if "<article" not in (slow / rel).read_text(encoding="utf-8"):
+            continue  # redirect pages the builder writes as HTML
+        a, b = _article(fast / rel), _article(slow / rel)
+        assert a[0] == b[0], f"{rel}: text differs"
+        assert a[1] == b[1], f"{rel}: elements differ: " + next(
+            f"{x} != {y}" for x, y in zip(a[1] + [None], b[1] + [None]) if x != y)
+        compared += 1
+    fast_index, slow_index = _search(fast), _search(slow)
+    assert len(fast_index) == len(slow_index)
+    for x, y in zip(fast_index, slow_index):
+        assert x == y
+    return compared
+
+
+def _two_ways(project: Path) -> int:
+    result = run_kb("build", "--project", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return _compare(project / "site", _slow_site(project))
+
+
+def test_shipped_content_two_ways(tmp_path: Path) -> None:
+    project = copy_project(ROOT / "content", tmp_path / "kb")
+    assert _two_ways(project) > 80
+
+
+def test_shipped_content_two_ways_without_directory_urls(tmp_path: Path) -> None:
+    """With use_directory_urls: false (x.md -> x.html) the builder's links follow MkDocs' too."""
+    project = copy_project(ROOT / "content", tmp_path / "kb")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "use_directory_urls: true" in text
+    config.write_text(text.replace("use_directory_urls: true", "use_directory_urls: false"), encoding="utf-8")
+    assert _two_ways(project) > 80
+    assert 'href="japan.html"' in (project / "site" / "entities" / "fumio-kishida.html").read_text(encoding="utf-8")
+
+
+def test_generated_corpus_two_ways(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(GENERATOR), "--articles", "40", "--entities", "25", "--out", str(corpus)],
+                   check=True, capture_output=True, timeout=120)
+    project = copy_project(corpus, tmp_path / "kb")
+    assert _two_ways(project) > 40
+
+
+# Constructs templates may use beyond today's (md_in_html details, admonitions, loose and tight
+# list items, attribute lists, escapes, tables): the converter against Python-Markdown itself,
+# configured as mkdocs.yml configures it.
+SNIPPETS = [
+    "<details markdown>\n<summary>More (3)</summary>\n\n- a\n- b [x](y.md)\n\n</details>\n",
+    '<details class="kb-more" markdown>\n<summary>Show 4 more</summary>\n\n1. one\n2. two\n</details>\n\nafter',
+    '!!! note "Sources differ"\n    The *amount* differs.\n\n    Second para.\n\nAfter.',
+    "## Heading with `code` and *em*\n\n## Heading with `code` and *em*\n\n### Über straße & co\n",
+    "Text with \\< and \\& and \\| and a\\ b and 3\\. x &amp; &copy; <b>bold</b>",
+    "| a | b |\n|---|:-:|\n| [l](x.md) | **b** |\n| c \\| d | e |\n",
+    "* one\n* two\n\n    indented para\n\n* three\n",
+    "1. one\n1. two\n\n3. three\n4. four\n",
+    "Para line\n{: .lead #intro }\n\n## H {: #custom .c }\n\n*x*{: .kb-quote } [*y*{: .kb-quote }](z.md)\n{: #p1 }",
+    '<div class="x" markdown>\n\n<div class="y" markdown>\ninner *em*\n</div>\n\n</div>\n',
+    '<p class="kb-lead" markdown>Lead *sentence* here.</p>\n\nnext',
+    "a  \nb\n\n---\n\n> q1\n\n> q2\n\nSome text\n- not a list\n",
+    '<div class="kb-graph" markdown="0">\n\n<svg><text>A</text></svg>\n\n</div>\n',
+    # escaped braces are text, never an attribute list (a hostile title once made <h1 {="{">)
+    "# &lt;b&gt; \\{\\{ title \\}\\}\n\nText \\{: .x \\}\n{: #p1 }\n\n*a*\\{: .b \\}\n",
+    "1. ^ [a](#c-1){ #ref-1 .kb-back } [b](#c-2){ .kb-back }  [T](x.md#p1)\n    - *a:* “q” [¶](x.md#p2){.kb-para}\n",
+]
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS)
+def test_converter_matches_python_markdown(snippet: str) -> None:
+    import markdown
+
+    def shape(text: str) -> tuple:
+        soup = BeautifulSoup(text, "html.parser")
+        return " ".join(soup.get_text().split()), [
+            (el.name, sorted((k, " ".join(v) if isinstance(v, list) else v) for k, v in el.attrs.items()
+                             if k not in ("style", "title"))) for el in soup.find_all(True)]
+
+    ref = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "admonition", "toc"],
+                            extension_configs={"toc": {"permalink": True}}).convert(snippet)
+    assert shape(render_page(snippet, "x.md", frozenset()).body) == shape(ref)
+
+
+def test_two_processes_give_the_same_bodies(tmp_path: Path) -> None:
+    """The render of page bodies split over 2 forked processes equals the serial one."""
+    docs = tmp_path / "docs"
+    build_docs(ROOT / "content", docs, root=ROOT)
+    pages = {str(p.relative_to(docs)): p.read_text(encoding="utf-8") for p in docs.rglob("*.md")}
+    files = frozenset(str(p.relative_to(docs)) for p in docs.rglob("*") if p.is_file())
+    serial, _ = render_bodies(pages, files, workers=1)
+    parallel, _ = render_bodies(pages, files, workers=2)
+    assert len(serial) > 80
+    assert list(serial) == list(parallel)
+    for page in serial:
+        assert serial[page] == parallel[page], page
+
+
+def test_cached_bodies_follow_their_links(tmp_path: Path) -> None:
+    """A cached body is reused only while the pages it links to exist exactly as before."""
+    pages = {"a.md": "[b](b.md) and [c](c.md)\n", "b.md": "# B\n"}
+    first, cache = render_bodies(pages, frozenset(pages))
+    assert 'href="../b/"' in first["a.md"].body and 'href="c.md"' in first["a.md"].body
+    again, cache = render_bodies(pages, frozenset(pages), cache)
+    assert again["a.md"] is first["a.md"]
+    with_c = {**pages, "c.md": "# C\n"}
+    third, _ = render_bodies(with_c, frozenset(with_c), cache)
+    assert 'href="../c/"' in third["a.md"].body
+    assert third["b.md"] is first["b.md"]
+
+
+def test_site_identical_with_one_or_two_workers(tmp_path: Path) -> None:
+    """`kb build` gives byte-identical files whether it renders in 1 or 2 processes."""
+    project = copy_project(ROOT / "content", tmp_path / "kb")
+    sites = []
+    for workers in ("1", "2"):
+        shutil.rmtree(project / "build" / "cache", ignore_errors=True)
+        out = project / f"site-{workers}"
+        result = run_kb("build", "--project", str(project), "--site-dir", str(out), env={"KB_WORKERS": workers,
+                                                                                          "SOURCE_DATE_EPOCH": "0"})
+        assert result.returncode == 0, result.stdout + result.stderr
+        sites.append({str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert sites[0].keys() == sites[1].keys()
+    differing = [path for path in sites[0] if sites[0][path] != sites[1][path]]
+    assert differing == []
+
+
+def test_fast_inline_renderer_equals_markdown_it(tmp_path: Path) -> None:
+    """The fast inline path gives byte for byte what markdown-it gives, on every shipped and generated page."""
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(GENERATOR), "--articles", "30", "--entities", "20", "--out", str(corpus)],
+                   check=True, capture_output=True, timeout=120)
+    compared = 0
+    for content in (ROOT / "content", corpus):
+        docs = tmp_path / f"docs-{compared}"
+        build_docs(content, docs, root=content.parent)
+        files = frozenset(str(p.relative_to(docs)) for p in docs.rglob("*") if p.is_file())
+        for path in sorted(docs.rglob("*.md")):
+            page, text = str(path.relative_to(docs)), path.read_text(encoding="utf-8")
+            assert render_page(text, page, files).body == render_page(text, page, files, fast=False).body, page
+            compared += 1
+    assert compared > 150
+
+
+def test_a_page_changed_after_the_builder_is_rendered_by_mkdocs(tmp_path: Path) -> None:
+    """If anything changes a page's Markdown after the builder rendered it (here a hook that
+    runs before the kb plugin), MkDocs renders that page itself instead of using a stale body."""
+    project = copy_project(ROOT / "content", tmp_path / "kb")
+    (project / "hook.py").write_text(
+        "from mkdocs.plugins import event_priority\n"
+        "@event_priority(100)\n"
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    if page.file.src_uri == 'entities/tokyo.md':\n"
+        "        return markdown + '\\n\\nAdded *by a hook*.\\n'\n"
+        "    return markdown\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hook.py\n", encoding="utf-8")
+    result = run_kb("build", "--project", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+    soup = BeautifulSoup((project / "site" / "entities" / "tokyo" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert soup.article.find("em", string="by a hook") is not None
+    assert soup.article.h1.get_text(strip=True).startswith("Tokyo")
+
+
+def test_nothing_changed_nothing_done_and_an_edit_shows(tmp_path: Path) -> None:
+    """A second `kb build` with the same inputs leaves the site untouched; an entity edit rebuilds it."""
+    project = copy_project(ROOT / "content", tmp_path / "kb")
+    first = run_kb("build", "--project", str(project))
+    assert first.returncode == 0, first.stdout + first.stderr
+    page = project / "site" / "entities" / "tokyo" / "index.html"
+    before = page.stat().st_mtime_ns
+    again = run_kb("build", "--project", str(project))
+    assert again.returncode == 0
+    assert re.sub(r"[0-9.]+ s\b", "", again.stdout) == re.sub(r"[0-9.]+ s\b", "", first.stdout)  # timings aside
+    assert page.stat().st_mtime_ns == before
+    entity = project / "content" / "entities" / "tokyo.yaml"
+    entity.write_text(entity.read_text(encoding="utf-8").replace("summary: ", "summary: Edited-for-test. ", 1),
+                      encoding="utf-8")
+    edited = run_kb("build", "--project", str(project))
+    assert edited.returncode == 0, edited.stdout + edited.stderr
+    assert "Edited-for-test." in page.read_text(encoding="utf-8")
