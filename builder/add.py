@@ -9,6 +9,7 @@ nothing. The CLI prints what `add_sources` yields; nothing here prints or exits.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import re
 import urllib.error
 import urllib.parse
@@ -20,7 +21,7 @@ from typing import Iterator
 import numpy as np
 import yaml
 
-from .errors import BuilderError
+from .errors import UNSAFE_CHARS, BuilderError, visible
 from .extract import Block, ExtractedArticle, ExtractionError, extract, to_markdown
 from .schema import ID_PATTERN, check_date
 
@@ -52,7 +53,18 @@ class AddResult:
 
 # --- sources ---------------------------------------------------------------------------------
 
-def expand_sources(names: list[str]) -> list[str | Path]:
+@dataclass(frozen=True)
+class Refused:
+    """A file found in a folder that is not read, and why."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+def expand_sources(names: list[str]) -> list[str | Path | Refused]:
     """URLs as given; files as given; folders walked recursively for HTML and text files."""
     out: list[str | Path] = []
     for name in names:
@@ -61,12 +73,22 @@ def expand_sources(names: list[str]) -> list[str | Path]:
             continue
         path = Path(name)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            out.extend(found)
+            inside = path.resolve()
+            for p in sorted(path.rglob("*")):
+                if p.suffix.lower() not in SOURCE_SUFFIXES or any(
+                        part.startswith(".") for part in p.relative_to(path).parts):
+                    continue
+                if p.is_symlink():  # a folder from elsewhere must not add files from outside it
+                    target = p.resolve()
+                    if not p.exists():
+                        out.append(Refused(p, "a broken symbolic link"))
+                        continue
+                    if not target.is_relative_to(inside):
+                        out.append(Refused(p, f"a symbolic link to {target}, outside {name}; "
+                                              "give that file itself to add it"))
+                        continue
+                if p.is_file():
+                    out.append(p)
         else:
             out.append(path)
     return out
@@ -112,6 +134,8 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, limit: int = MAX_SOURCE_BYTE
         raise ExtractionError(f"unreachable URL: {text}") from None
     except TimeoutError:
         raise ExtractionError(f"unreachable URL: no answer within {timeout:g} s") from None
+    except http.client.HTTPException as exc:  # not OSError: a malformed answer
+        raise ExtractionError(f"unreachable URL: the server's answer is not valid HTTP ({type(exc).__name__})") from None
     except (OSError, ValueError) as exc:
         raise ExtractionError(f"unreachable URL: {exc}") from None
 
@@ -221,13 +245,17 @@ def index_articles(articles_dir: Path) -> ArticleIndex:
 # --- writing -----------------------------------------------------------------------------------
 
 def slug_for(title: str | None, fallback: str, taken) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", (title or fallback).lower()).strip("-")
+    from .newentity import slugify
+
+    base = slugify(title or fallback)
     if not base:
-        base = re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-") or "article"
+        base = slugify(fallback) or "article"
     if len(base) > 60:
         base = base[:60].rsplit("-", 1)[0] or base[:60]
+    from .validate import RESERVED_IDS
+
     slug, n = base, 2
-    while taken(slug):
+    while slug in RESERVED_IDS or taken(slug):  # kb check refuses a reserved id
         slug, n = f"{base}-{n}", n + 1
     assert re.match(ID_PATTERN, slug), slug
     return slug
@@ -239,7 +267,7 @@ def _scalar(value: str) -> str:
 
 
 def _comment(text: str) -> str:
-    return re.sub(r"\s+", " ", text).replace("#", "").strip()[:200]
+    return re.sub(r"\s+", " ", visible(text)).replace("#", "").strip()[:200]
 
 
 def front_matter(article: ExtractedArticle, source: str) -> str:
@@ -279,8 +307,8 @@ def check_overrides(overrides: Overrides) -> str | None:
             return str(exc)
     for key in ("title", "publisher", "author"):
         value = getattr(overrides, key)
-        if value is not None and (not value.strip() or len(value) > 500 or "\n" in value):
-            return f"--{key} must be one line of 1 to 500 characters"
+        if value is not None and (not value.strip() or len(value) > 500 or UNSAFE_CHARS.search(value)):
+            return f"--{key} must be one line of 1 to 500 characters, without control characters"
     return None
 
 
@@ -314,8 +342,10 @@ def add_sources(
     if progress is not None:
         progress.step("Adding articles", total=len(sources))
     for source in sources:
-        shown = str(source)
+        shown = visible(str(source))  # a file name can hold a newline or an escape sequence
         try:
+            if isinstance(source, Refused):
+                raise ExtractionError(source.reason)
             data, url, content_type = read_source(source)
             article = extract(data, name=str(source), url=url, content_type=content_type, encoding=encoding)
             apply_overrides(article, overrides)
@@ -346,8 +376,12 @@ def add_sources(
 def _check_written(text: str, slug: str) -> None:
     """The file about to be written loads as a valid article (a bug here must not leave a broken file)."""
     from .schema import FrontMatterSpec
-    from .source import SourceProblem, split_front_matter
+    from .source import MAX_FILE_BYTES, SourceProblem, split_front_matter
 
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:  # kb check would refuse the file
+        raise ExtractionError(f"the article would be {size:,} bytes; an article file may be at most "
+                              f"{MAX_FILE_BYTES:,} bytes")
     try:
         doc, _, _ = split_front_matter(text, f"{slug}.md")
         FrontMatterSpec.model_validate(doc.data)

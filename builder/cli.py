@@ -192,9 +192,17 @@ def new(entity_type: str, name: str, project: str) -> None:
 @click.option("--write", "write_names", multiple=True, metavar="NAME",
               help="Create the entity file for this suggested name (repeatable), with the aliases found.")
 @click.option("--type", "entity_type", default=None, help="The type for --write, when the guess is wrong or missing.")
-def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...], entity_type: str | None) -> None:
-    """Names the articles use that no entity covers, aliases entities lack, entities never mentioned."""
+@click.argument("more_names", nargs=-1, metavar="[NAME]...")
+def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...], entity_type: str | None,
+            more_names: tuple[str, ...]) -> None:
+    """Names the articles use that no entity covers, aliases entities lack, entities never mentioned.
+
+    kb suggest --write "Tim Cook" "Apple" writes an entity file for each name given."""
     import json
+
+    if more_names and not write_names:
+        raise click.UsageError("names are only taken with --write: kb suggest --write NAME [NAME]...")
+    write_names = write_names + more_names
 
     from .errors import relative_path
     from .newentity import NewEntityError, write_entity
@@ -223,6 +231,12 @@ def suggest(project: str, as_json: bool, limit: int, write_names: tuple[str, ...
         failed = 0
         for name in write_names:
             cand = find_candidate(found, name)
+            known = next((e for e in result.kb.entities.values()
+                          if name.casefold() in {n.casefold() for n in [e.name, *(a.name for a in e.aliases)]}), None)
+            if cand is None and known is not None:
+                click.echo(f"kb: '{name}' is already an entity: {known.location.path}", err=True)
+                failed += 1
+                continue
             if cand is None:
                 click.echo(f"kb: '{name}' is not among the suggestions; use kb new TYPE \"{name}\"", err=True)
                 failed += 1
@@ -263,6 +277,7 @@ def export(project: str, fmt: str, out: str | None) -> None:
     """Export the knowledge graph: entities, aliases, relations, mentions, quotes, facts and citations."""
     from .assemble import assemble
     from .export import to_csv, to_graphml, to_json, to_jsonld
+    from .site import file_system_message
 
     root = _root(project)
     result = run_check(root / "content", root)
@@ -279,10 +294,17 @@ def export(project: str, fmt: str, out: str | None) -> None:
         if folder.exists() and not folder.is_dir():
             click.echo(f"kb: {out} is a file; --format csv needs a folder", err=True)
             sys.exit(1)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, text in to_csv(graph).items():
-            (folder / name).write_text(text, encoding="utf-8")
-            click.echo(str(folder / name))
+        tables = to_csv(graph)
+        for name, text in tables.items():
+            _refuse_to_overwrite(folder / name, text, fmt)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, text in tables.items():
+                (folder / name).write_text(text, encoding="utf-8")
+                click.echo(str(folder / name))
+        except OSError as exc:
+            click.echo(file_system_message(exc, root), err=True)
+            sys.exit(1)
         return
     text = {"json": to_json, "graphml": to_graphml, "jsonld": to_jsonld}[fmt](graph)
     if not out or out == "-":
@@ -292,9 +314,37 @@ def export(project: str, fmt: str, out: str | None) -> None:
     if target.is_dir():
         click.echo(f"kb: {out} is a folder; give a file name", err=True)
         sys.exit(1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    _refuse_to_overwrite(target, text, fmt)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(file_system_message(exc, root), err=True)
+        sys.exit(1)
     click.echo(str(target))
+
+
+# How many first lines an earlier export of each format shares with any new one.
+_EXPORT_HEAD_LINES = {"json": 2, "jsonld": 3, "graphml": 3, "csv": 1}
+
+
+def _refuse_to_overwrite(path: Path, text: str, fmt: str) -> None:
+    """Exit 1 unless `path` is new or an earlier kb export in the same format: never replace a user's file."""
+    if not path.exists() and not path.is_symlink():
+        return
+    lines = _EXPORT_HEAD_LINES[fmt]
+    expected = "".join(text.splitlines(keepends=True)[:lines]).encode("utf-8")
+    head = None
+    if path.is_file():  # never open a device or a pipe: it may never end
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(len(expected))
+        except OSError:
+            pass
+    if head != expected:
+        click.echo(f"kb: {path} exists and is not an earlier kb export ({fmt}); not overwriting it "
+                   "(remove it or give another --out)", err=True)
+        sys.exit(1)
 
 
 @main.command()

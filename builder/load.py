@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import functools
 import os
 import re
 import types
@@ -247,6 +248,7 @@ def _vocabulary_locations(spec: VocabularySpec, doc) -> dict[tuple, Location]:
             out["storylines", i, "entities", j] = doc.at("storylines", i, "entities", j)
     for type_id, entity_type in spec.entity_types.items():
         for n, item in enumerate(entity_type.infobox):
+            out["entity_types", type_id, "infobox", n] = doc.at("entity_types", type_id, "infobox", n)
             if not isinstance(item, str):
                 out["entity_types", type_id, "infobox", n, "relation"] = doc.at(
                     "entity_types", type_id, "infobox", n, "relation")
@@ -360,10 +362,63 @@ _TYPE_NAMES = {
 
 def translate_errors(spec: type[BaseModel], doc: SourceDoc, exc: ValidationError) -> list[Diagnostic]:
     out = []
-    for err in exc.errors(include_url=False):
+    for err in _one_branch_per_union(exc.errors(include_url=False)):
         loc = tuple(err["loc"])
         out.append(error(*_explain(spec, doc, loc, err)))
     return out
+
+
+_TYPE_ERRORS = {"string_type", "model_type", "dict_type", "model_attributes_type"}
+
+
+@functools.cache
+def _model_names() -> frozenset[str]:
+    from . import schema
+
+    return frozenset(name for name, value in vars(schema).items()
+                     if isinstance(value, type) and issubclass(value, BaseModel))
+
+
+def _union_tag(loc: tuple, i: int) -> bool:
+    """pydantic names the member of a union (`Id | InfoboxRelationSpec`) in an error's location,
+    right after the list index; anything else there is a key the file wrote."""
+    part = loc[i]
+    return (i > 0 and isinstance(loc[i - 1], int) and isinstance(part, str)
+            and (part == "constrained-str" or part in _model_names()))
+
+
+def _one_branch_per_union(errors: list[dict]) -> list[dict]:
+    """A value that fits no member of a union: the errors of the member the value was meant for
+    (a mapping: the mapping's; otherwise the string's), or one line when it fits neither, with the
+    union's member names (internal to kb) left out of the location."""
+    groups: dict[tuple, list[tuple[str, dict]]] = {}
+    out: list[dict | tuple] = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        at = next((i for i in range(len(loc)) if _union_tag(loc, i)), None)
+        if at is None:
+            out.append(err)
+            continue
+        key = loc[:at]
+        if key not in groups:
+            groups[key] = []
+            out.append(key)
+        groups[key].append((loc[at], {**err, "loc": key + loc[at + 1:]}))
+    result = []
+    for item in out:
+        if isinstance(item, dict):
+            result.append(item)
+            continue
+        branches = groups[item]
+        wrong_type = [e for _, e in branches if e["type"] in _TYPE_ERRORS and tuple(e["loc"]) == item]
+        if len(wrong_type) == len(branches) and len({tag for tag, _ in branches}) > 1:
+            value = wrong_type[0].get("input")
+            result.append({**wrong_type[0], "type": "union_no_member", "input": value})
+            continue
+        mapping = any(tag != "constrained-str" and (e["type"] not in _TYPE_ERRORS or tuple(e["loc"]) != item)
+                      for tag, e in branches)
+        result.extend(e for tag, e in branches if (tag != "constrained-str") == mapping)
+    return result
 
 
 def _explain(spec: type[BaseModel], doc: SourceDoc, loc: tuple, err: dict) -> tuple[Location, str]:
@@ -378,6 +433,8 @@ def _explain(spec: type[BaseModel], doc: SourceDoc, loc: tuple, err: dict) -> tu
         return doc.key_at(*loc), message
     if kind == "missing":
         return doc.at(*loc[:-1]), f"missing required field '{loc[-1]}'"
+    if kind == "union_no_member":
+        return doc.at(*loc), f"an item of '{name}' should be a string or a mapping, got {_describe(value)}"
     if kind == "model_type" and "aliases" in loc:
         return doc.at(*loc), f"an alias should be a name or a mapping with 'name', got {_describe(value)}"
     if kind in _TYPE_NAMES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -16,7 +17,9 @@ class NewEntityError(BuilderError):
 
 
 def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """'Zoë Müller-Straße' -> 'zoe-muller-strasse': accents dropped, not the letters they sit on."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def entity_file_text(entity_type: str, name: str, aliases: list[str] = ()) -> str:
@@ -40,6 +43,11 @@ def write_entity(root: Path, entity_type: str, name: str, types: dict, aliases: 
     entity_id = slugify(name)
     if not name.strip() or check_id(entity_id):
         raise NewEntityError(f"kb: cannot make an id from the name '{name}'")
+    from .validate import RESERVED_IDS
+
+    if entity_id in RESERVED_IDS:  # kb check would refuse the file
+        raise NewEntityError(f"kb: the id '{entity_id}' is reserved for {RESERVED_IDS[entity_id]} that kb generates; "
+                             f"write content/entities/<another id>.yaml by hand")
     path = root / "content" / "entities" / f"{entity_id}.yaml"
     if path.exists():
         raise NewEntityError(f"kb: {path.relative_to(root)} already exists; not overwriting it")

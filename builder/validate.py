@@ -184,6 +184,17 @@ def _name_table(entities: list[Entity]) -> tuple[dict[str, str], dict[str, list[
                     warning(where, f"alias '{name}' is a common lowercase word: it would link ordinary text",
                             "common-word-alias")
                 )
+        for short in entity.short_names:  # linked after the full name: the same rules as an alias
+            problem = name_problem(short.name)
+            if problem:
+                out.append(error(short.location, f"short name {_short(short.name)} {problem}"))
+            elif len(short.name) <= SHORT_ALIAS:
+                out.append(warning(short.location, f"short name '{short.name}' is only {len(short.name)} character"
+                                   f"{'s' if len(short.name) > 1 else ''}: it will link every occurrence after the"
+                                   " full name; remove it", "short-alias"))
+            elif short.name.islower() and short.name in common_words():
+                out.append(warning(short.location, f"short name '{short.name}' is a common lowercase word: it would"
+                                   " link ordinary text", "common-word-alias"))
     link_names: dict[str, str] = {}
     ambiguous: dict[str, list[str]] = {}
     for name, owners in claims.items():
@@ -325,12 +336,24 @@ def _check_vocabulary_references(vocabulary: Vocabulary, known: set[str]) -> lis
     wanted = [(e, "featured", ("featured", i)) for i, e in enumerate(vocabulary.featured)]
     wanted += [(e, f"storyline '{s.title}'", ("storylines", i, "entities", j))
                for i, s in enumerate(vocabulary.storylines) for j, e in enumerate(s.entities)]
+    listed: set[tuple] = set()
     for entity_id, where, keys in wanted:
+        if (keys[:-1], entity_id) in listed:  # the page would show it twice
+            found.append(error(vocabulary.at(*keys), f"{where} names '{entity_id}' twice; remove one"))
+        listed.add((keys[:-1], entity_id))
         if entity_id not in known:
             found.append(error(vocabulary.at(*keys), f"{where} names unknown entity '{entity_id}'"
                                                      f"{did_you_mean(entity_id, known)}"))
     for type_id, entity_type in vocabulary.entity_types.items():
+        rows: set[tuple] = set()
         for n, item in enumerate(entity_type.infobox):
+            row = (item.property, item.relation, item.inverse)
+            if row in rows:  # the infobox would show the row twice
+                what = f"fact property '{item.property}'" if item.property else f"relation '{item.relation}'" + (
+                    " (inverse)" if item.inverse else "")
+                found.append(error(vocabulary.at("entity_types", type_id, "infobox", n),
+                                   f"the infobox of type '{type_id}' names {what} twice; remove one"))
+            rows.add(row)
             if item.relation and item.relation not in vocabulary.relation_types:
                 found.append(error(vocabulary.at("entity_types", type_id, "infobox", n, "relation"),
                                    f"the infobox of type '{type_id}' names unknown relation type '{item.relation}'"

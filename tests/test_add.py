@@ -414,3 +414,109 @@ def test_hard_wrapped_text_is_joined_into_paragraphs():
     article = extract_text(text)
     assert article.title == "Night ferries to stop"
     assert [b.text for b in article.blocks] == paragraphs
+
+
+def test_an_article_over_the_file_limit_is_refused_not_written(project: Path, tmp_path: Path):
+    # under kb add's 10 MB source limit, but over the 2 MiB that kb check accepts for an article
+    big = tmp_path / "long-report.txt"
+    paragraph = "The ferry operator said crews would strike over Easter in every port it serves. " * 12
+    big.write_text("Long report\n\n" + "\n\n".join(f"{paragraph}Part {i}." for i in range(2600)) + "\n", encoding="utf-8")
+    before = articles(project)
+    result = kb_add(project, str(big))
+    assert result.exit_code == 1
+    assert re.fullmatch(rf"kb: {re.escape(str(big))}: the article would be [\d,]+ bytes; an article file may be at "
+                        r"most 2,097,152 bytes; nothing written\n", result.stderr), result.stderr
+    assert articles(project) == before
+    assert run_kb("check", "--project", str(project)).returncode == 0
+
+
+def test_a_page_titled_index_gets_an_id_kb_check_accepts(project: Path, tmp_path: Path):
+    page = tmp_path / "index.txt"
+    page.write_text("Index\n\n" + "The ferry operator said crews would strike over Easter in every port it serves, "
+                    "union leaders said on Monday, and talks would resume next week in the capital. " * 3 + "\n",
+                    encoding="utf-8")
+    result = kb_add(project, str(page))
+    assert result.exit_code == 0, result.output
+    assert "added content/articles/index-2.md" in result.stdout
+    assert not (project / "content" / "articles" / "index.md").exists()
+    check = run_kb("check", "--project", str(project))
+    assert check.returncode == 0, check.stdout
+
+
+def test_a_server_that_does_not_speak_http_is_one_line(project: Path):
+    answers = [b"HELLO THERE\r\n\r\n", b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70000 + b"\r\n\r\n"]
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(2)
+    port = listener.getsockname()[1]
+
+    def serve():
+        for answer in answers:
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(65536)
+                conn.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        result = kb_add(project, f"http://127.0.0.1:{port}/a", f"http://127.0.0.1:{port}/b")
+    finally:
+        thread.join(10)
+        listener.close()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"kb: http://127.0.0.1:{port}/a: unreachable URL: the server's answer is not valid HTTP (BadStatusLine); "
+        "nothing written",
+        f"kb: http://127.0.0.1:{port}/b: unreachable URL: the server's answer is not valid HTTP (LineTooLong); "
+        "nothing written",
+    ]
+
+
+def test_an_override_with_a_control_character_writes_nothing(project: Path):
+    before = articles(project)
+    for option, value in [("--publisher", "Daily\x1b[2J Post"), ("--title", "One\nTwo"), ("--author", "A\u202eB")]:
+        result = kb_add(project, str(PAGES / "no-date.html"), option, value)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"kb: {option} must be one line of 1 to 500 characters, without control characters\n"
+    assert articles(project) == before
+
+
+def test_a_folder_s_symbolic_links_to_files_outside_it_are_not_read(project: Path, pages: Path, tmp_path: Path):
+    secret = tmp_path / "private" / "diary.txt"
+    secret.parent.mkdir()
+    secret.write_text("My diary\n\n" + "Dear diary, today the ferry crews said they would strike over Easter. " * 5)
+    (pages / "linked-diary.txt").symlink_to(secret)
+    (pages / "gone.html").symlink_to(pages / "no-such-page.html")
+    (pages / "same-folder.txt").symlink_to(pages / "ferry-strike.txt")  # inside the folder: read as it is
+    result = kb_add(project, "--force", str(pages))
+    assert f"kb: {pages / 'linked-diary.txt'}: a symbolic link to {secret.resolve()}, outside {pages}; give that file " \
+           "itself to add it; nothing written" in result.stderr.splitlines()
+    assert f"kb: {pages / 'gone.html'}: a broken symbolic link; nothing written" in result.stderr.splitlines()
+    assert not any("diary" in name for name in articles(project))
+    assert not any("Dear diary" in (project / "content" / "articles" / name).read_text() for name in articles(project))
+    assert f"from {pages / 'same-folder.txt'}" in result.stdout
+
+
+def test_a_file_name_with_control_characters_is_added_and_shown_on_one_line(project: Path, tmp_path: Path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    text = ("{0} news\n\nThe {0} operator said crews would strike over Easter in every port it serves, union leaders "
+            "said on Monday in a statement to the press and radio.\n")
+    (folder / "evil\nkb: fake.html: error.txt").write_text(text.format("Ferry"), encoding="utf-8")
+    (folder / "x\x1b[31mred.txt").write_text(text.format("Bus"), encoding="utf-8")
+    result = kb_add(project, str(folder))
+    assert result.exit_code == 0, result.output
+    added = [line for line in result.stdout.splitlines() if line.startswith("added ")]
+    assert added == [f"added content/articles/ferry-news.md from {folder}/evil\\u000akb: fake.html: error.txt",
+                     f"added content/articles/bus-news.md from {folder}/x\\u001b[31mred.txt"]
+    assert not any(line.startswith("kb: fake.html") for line in result.output.splitlines())
+    assert run_kb("check", "--project", str(project)).returncode == 0
+
+
+def test_an_accented_title_keeps_its_letters_in_the_file_name(project: Path, tmp_path: Path):
+    page = tmp_path / "cafe.txt"
+    page.write_text("Café in Zürich wins award\n\n" + "The café owner said the award would bring more visitors to the "
+                    "old town, and the city council agreed on Monday. " * 3 + "\n", encoding="utf-8")
+    result = kb_add(project, str(page))
+    assert "added content/articles/cafe-in-zurich-wins-award.md" in result.stdout, result.output

@@ -71,3 +71,26 @@ def test_the_shipped_quotes_keep_their_speakers_and_the_content_has_no_alias_war
     assert [str(d) for d in result.warnings] == []
     texts = {q.speaker_text for la in result.linked.values() for q in la.quotes}
     assert "the Prime Minister" in texts  # shown as written: "Prime Minister" is ambiguous in the shipped aliases
+
+
+def test_short_names_follow_the_alias_rules(tmp_path: Path):
+    # a short name is linked after the full name: ',' and 'the' made 199 mentions of Microsoft
+    from tests.conftest import FIXTURES, copy_project
+
+    project = copy_project(FIXTURES / "minimal" / "content", tmp_path / "kb")
+    acme = project / "content" / "entities" / "acme.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8") + 'short_names: [",", "the", "M", "x\\u202ey", "Acme Co"]\n',
+                    encoding="utf-8")
+    line = len(acme.read_text(encoding="utf-8").splitlines())
+    result = run_kb("check", "--verbose", "--project", str(project))
+    assert result.returncode == 1
+    at = f"content/entities/acme.yaml:{line}"
+    assert [x for x in result.stdout.splitlines() if x.startswith(at)] == [
+        f"{at}:15: error: short name ',' has no letter or digit: it would link punctuation all over the articles",
+        f"{at}:20: warning: short name 'the' is a common lowercase word: it would link ordinary text"
+        " [common-word-alias]",
+        f"{at}:27: warning: short name 'M' is only 1 character: it will link every occurrence after the full name;"
+        " remove it [short-alias]",
+        f"{at}:32: error: short name 'x\\u202ey' contains the control character U+202E; names and aliases are one"
+        " line of plain text",
+    ]

@@ -190,3 +190,43 @@ def test_csv_cells_that_a_spreadsheet_would_run_stay_text(project: Path, tmp_pat
     assert rows["hanna-lindqvist"]["summary"] == "'=HYPERLINK(\"http://evil.example\", \"click\")"
     # Numbers and ordinary text are untouched.
     assert all(not r["name"].startswith("'") for r in rows.values())
+
+
+def test_export_never_overwrites_a_file_it_did_not_write(project: Path, tmp_path: Path):
+    kb_yml = project / "content" / "kb.yml"
+    before = kb_yml.read_bytes()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "quotes.csv").write_text("who,what\nme,my own table\n")
+    for fmt, out in [("json", kb_yml), ("graphml", notes), ("jsonld", notes), ("csv", tables)]:
+        result = CliRunner().invoke(main, ["export", "--project", str(project), "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 1, (fmt, result.output)
+        shown = tables / "quotes.csv" if fmt == "csv" else out
+        assert result.stderr == (f"kb: {shown} exists and is not an earlier kb export ({fmt}); not overwriting it "
+                                 "(remove it or give another --out)\n")
+    assert kb_yml.read_bytes() == before
+    assert notes.read_text() == "my notes\n"
+    assert sorted(p.name for p in tables.iterdir()) == ["quotes.csv"]
+    # an earlier export is replaced, in every format
+    for fmt in ("json", "graphml", "jsonld", "csv"):
+        out = tmp_path / f"again.{fmt}"
+        first = export(project, "--format", fmt, "--out", str(out))
+        assert export(project, "--format", fmt, "--out", str(out)) == first
+
+
+def test_export_to_an_unwritable_place_or_a_device_is_one_line(project: Path, tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x\n")
+    for fmt, out, message in [
+        ("json", blocker / "kb.json", f"kb: {blocker}: File exists"),
+        ("csv", blocker / "tables", f"kb: {blocker / 'tables'}: Not a directory"),
+        # a device is never read to see whether it is an earlier export (/dev/full never ends)
+        ("json", Path("/dev/full"), "kb: /dev/full exists and is not an earlier kb export (json); not overwriting it "
+                                    "(remove it or give another --out)"),
+    ]:
+        result = CliRunner().invoke(main, ["export", "--project", str(project), "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.stderr == message + "\n"

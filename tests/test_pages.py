@@ -83,6 +83,9 @@ def test_kb_yml_infobox_and_storylines_reach_the_pages(project: Path):
     assert role.get_text(" ", strip=True).startswith("Director | <b>CEO</b> [x](y)")
     assert not jane.select(".kb-infobox b, .kb-infobox i") and role.find("a", class_="kb-cite")
     assert "Minimal knowledge base" in home.title.get_text() and "kb:" not in home.title.get_text()
+    # an entity without a summary: a lead sentence with its article ("a person", "an organisation")
+    lead = " ".join(soup_of(site, "/entities/springfield/").select_one(".kb-lead").get_text(" ").split())
+    assert re.fullmatch(r"Springfield is a place named in \d+ sources?\.", lead), lead
 
 
 def test_kishida_page_prints_each_quoted_passage_once(shipped_site: Path):
@@ -136,3 +139,73 @@ def test_importance_ranks_the_story_above_places_named_in_passing():
     lab = rank.index("iot-ai-insider-lab-shanghai")
     for passing in ("cabinet-secretariat", "london", "australia"):
         assert lab < rank.index(passing), (passing, rank[:20])
+
+
+def test_a_malformed_infobox_item_is_one_plain_error_each(project: Path):
+    kb = project / "content" / "kb.yml"
+    row = "infobox: [{relation: works-for, inverse: maybe}, 42, {}, Bad Id, role]"
+    kb.write_text(kb.read_text(encoding="utf-8").replace(
+        "  person: {label: Person, plural: People}", "  person: {label: Person, plural: People, " + row + "}"),
+        encoding="utf-8")
+    result = run_kb("check", "--project", str(project))
+    assert result.returncode == 1
+    n = next(i for i, line in enumerate(kb.read_text(encoding="utf-8").split("\n")) if "Bad Id" in line) + 1
+    col = lambda word: row.index(word) + len("  person: {label: Person, plural: People, ") + 1  # noqa: E731
+    assert [line for line in result.stdout.splitlines() if line.startswith("content/kb.yml")] == [
+        f"content/kb.yml:{n}:{col('maybe')}: error: 'inverse' should be true or false, got 'maybe'",
+        f"content/kb.yml:{n}:{col('42')}: error: an item of 'infobox' should be a string or a mapping, got int '42'",
+        f"content/kb.yml:{n}:{col('{}')}: error: missing required field 'relation'",
+        f"content/kb.yml:{n}:{col('Bad Id')}: error: invalid id 'Bad Id' in 'infobox': use lowercase letters, digits "
+        "and single hyphens; try 'bad-id'",
+    ]
+
+
+def test_a_source_that_printed_part_of_a_merged_quote_says_so(shipped_site: Path):
+    # Kishida's statement: Telecoms.com printed all of it, AI Magazine all of it in two pieces, the
+    # Strategic Expansion article only its first sentence: "as printed by" must not claim all three.
+    for url in ("/quotes/", "/entities/fumio-kishida/"):
+        article = soup_of(shipped_site, url).select_one("article")
+        lines = [" ".join(p.get_text(" ").split()) for p in article.select("blockquote p")]
+        line = next(x for x in lines if x.startswith("— Fumio Kishida, as printed by"))
+        assert "Microsoft's Strategic Expansion in Japan… (in part)" in line, line
+        assert "AI Magazine (in part)" not in line and "Telecoms.com (in part)" not in line, line
+        assert line.count("(in part)") == 1
+
+
+def test_kb_yml_naming_a_thing_twice_is_an_error_where_it_is(project: Path):
+    # a careless edit: the home page listed Microsoft twice, the infobox a row twice
+    kb = project / "content" / "kb.yml"
+    text = kb.read_text(encoding="utf-8").replace(
+        "  person: {label: Person, plural: People}",
+        "  person: {label: Person, plural: People, infobox: [role, {relation: works-for}, role, {relation: works-for}]}")
+    text += "featured: [acme, jane-doe, acme]\nstorylines:\n  - title: S\n    entities: [acme, acme]\n"
+    kb.write_text(text, encoding="utf-8")
+    result = run_kb("check", "--project", str(project))
+    assert result.returncode == 1
+    lines = kb.read_text(encoding="utf-8").split("\n")
+    n = lambda start: next(i for i, line in enumerate(lines) if line.startswith(start)) + 1  # noqa: E731
+    person, featured, story = n("  person:"), n("featured:"), n("    entities:")
+    assert [x for x in result.stdout.splitlines() if x.startswith("content/kb.yml")] == [
+        f"content/kb.yml:{person}:{lines[person - 1].rindex('role') + 1}: error: the infobox of type 'person' names "
+        "fact property 'role' twice; remove one",
+        f"content/kb.yml:{person}:{lines[person - 1].rindex('{relation') + 1}: error: the infobox of type 'person' "
+        "names relation 'works-for' twice; remove one",
+        f"content/kb.yml:{featured}:{lines[featured - 1].rindex('acme') + 1}: error: featured names 'acme' twice; "
+        "remove one",
+        f"content/kb.yml:{story}:{lines[story - 1].rindex('acme') + 1}: error: storyline 'S' names 'acme' twice; "
+        "remove one",
+    ]
+
+
+def test_a_capitalised_key_is_an_unknown_field_not_a_union_member(project: Path):
+    # the union clean-up must not take a key the file wrote ('A', 'InfoboxRelationSpec'...) for pydantic's tag
+    (project / "content" / "entities" / "odd.yaml").write_text("A: null\n", encoding="utf-8")
+    relations = project / "content" / "entities" / "acme.yaml"
+    relations.write_text(relations.read_text(encoding="utf-8").replace("  - type: located-in\n",
+                                                                      "  - Type: located-in\n    type: located-in\n", 1),
+                         encoding="utf-8")
+    result = run_kb("check", "--project", str(project))
+    assert result.returncode == 1
+    assert "content/entities/odd.yaml:1:1: error: unknown field 'A'" in result.stdout
+    assert "content/entities/odd.yaml:1:1: error: missing required field 'name'" in result.stdout
+    assert "error: unknown field 'Type' (did you mean 'type'?)" in result.stdout

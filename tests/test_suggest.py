@@ -208,3 +208,44 @@ def test_suggest_outside_a_terminal_prints_no_progress(tmp_path: Path):
     assert json.loads(result.stdout)["unmentioned"] == [{"id": "osaka-castle", "name": "Osaka Castle"}]
     assert result.stderr.startswith("kb: 8 names, 2 aliases, 1 unmentioned entities from 3 articles")
     assert "\x1b" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_write_takes_several_names_as_the_readme_shows(tmp_path: Path):
+    # README: kb suggest --write "Fumio Kishida" "Microsoft Japan"
+    project = newswire(tmp_path)
+    result = CliRunner().invoke(main, ["suggest", "--project", str(project), "--write", "Hanna Lindqvist", "fss"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "content/entities/hanna-lindqvist.yaml: person 'Hanna Lindqvist', aliases: Lindqvist\n"
+        "content/entities/financial-supervisory-service.yaml: organisation 'Financial Supervisory Service', "
+        "aliases: FSS\n"
+    )
+    bare = CliRunner().invoke(main, ["suggest", "--project", str(project), "Tom Okafor"])
+    assert bare.exit_code == 2
+    assert "names are only taken with --write" in bare.output
+    assert not (project / "content" / "entities" / "tom-okafor.yaml").exists()
+
+
+def test_kb_new_refuses_a_reserved_id(tmp_path: Path):
+    project = newswire(tmp_path)
+    result = run_kb("new", "place", "Index", "--project", str(project))
+    assert result.returncode == 1
+    assert result.stderr == ("kb: the id 'index' is reserved for the index page of the folder that kb generates; "
+                             "write content/entities/<another id>.yaml by hand\n")
+    assert not (project / "content" / "entities" / "index.yaml").exists()
+
+
+def test_write_of_an_existing_entity_names_its_file(tmp_path: Path):
+    project = newswire(tmp_path)
+    result = CliRunner().invoke(main, ["suggest", "--project", str(project), "--write", "nordal bank corp", "Seoul"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "kb: 'nordal bank corp' is already an entity: content/entities/nordal-bank-corp.yaml")
+    assert result.stdout == "content/entities/seoul.yaml: place 'Seoul'\n"
+
+
+def test_kb_new_keeps_the_letters_under_accents_in_the_id(tmp_path: Path):
+    project = newswire(tmp_path)
+    result = run_kb("new", "person", "Zoë Müller-Straße", "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "content/entities/zoe-muller-strasse.yaml\n"  # was 'zo-m-ller-stra-e'
