@@ -114,14 +114,30 @@ def read_source(source: str | Path) -> tuple[bytes, str | None, str | None]:
         raise ExtractionError(f"cannot read it: {exc.strerror or exc}") from None
 
 
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http(s) only: urllib would follow one to ftp:// as well."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise ExtractionError(f"unreachable URL: redirected to a non-http address ({_shown(newurl)})")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _shown(url: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in url)[:200]
+
+
+_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+
+
 def fetch(url: str, timeout: float = FETCH_TIMEOUT, limit: int = MAX_SOURCE_BYTES) -> tuple[bytes, str, str | None]:
-    """GET `url` once (http or https only), with a timeout and a size limit."""
+    """GET `url` once (http or https only, redirects included), with a timeout and a size limit."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ExtractionError("unreachable URL: only http:// and https:// URLs can be added")
     request = urllib.request.Request(url, headers={"User-Agent": "kb-add/0.1", "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             data = response.read(limit + 1)
             if len(data) > limit:
                 raise ExtractionError(f"the page is larger than {limit:,} bytes")

@@ -520,3 +520,28 @@ def test_an_accented_title_keeps_its_letters_in_the_file_name(project: Path, tmp
                     "old town, and the city council agreed on Monday. " * 3 + "\n", encoding="utf-8")
     result = kb_add(project, str(page))
     assert "added content/articles/cafe-in-zurich-wins-award.md" in result.stdout, result.output
+
+
+def test_a_redirect_to_a_non_http_address_is_not_followed(project: Path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1:1/secret.txt\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        result = kb_add(project, f"http://127.0.0.1:{port}/a")
+    finally:
+        thread.join(10)
+        listener.close()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"kb: http://127.0.0.1:{port}/a: unreachable URL: redirected to a non-http address "
+        "(ftp://127.0.0.1:1/secret.txt); nothing written")
