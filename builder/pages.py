@@ -353,36 +353,31 @@ def entity_page(graph: Graph, entity_id: str) -> EntityPage:
     # In the sources: the sentences naming the entity, those already quoted left out; an entity
     # whose name never occurs verbatim (an event, a description) lists the sentences cited for it.
     entries: list[SourceSentences] = []
-    sentence_no = 0
     cited_snippets = _cited_snippets(graph, view)
     seen_sentences: set[tuple[str, str, str]] = set()
     without: list[Article] = []
-    for entry in view.sources:
-        sentences = []
-        for snip in entry.snippets + cited_snippets.pop(entry.article.id, []):
-            key = (snip.article_id, snip.anchor, snip.text)
-            if key in seen_sentences or shown.find(snip.text):
-                continue
-            seen_sentences.add(key)
-            sentence_no += 1
-            sid = f"src-{sentence_no}"
-            shown.add(snip.text, sid)
-            sentences.append((sid, snip))
-        if sentences:
-            entries.append(SourceSentences(entry.article, sentences))
-        else:
-            without.append(entry.article)
-    for article_id, snips in sorted(cited_snippets.items(), key=lambda kv: _newest(kb.articles[kv[0]])):
-        sentences = []
+
+    def fresh(snips) -> list:
+        """The sentences not shown yet, each with its anchor id on this page."""
+        out = []
         for snip in snips:
             key = (snip.article_id, snip.anchor, snip.text)
             if key in seen_sentences or shown.find(snip.text):
                 continue
             seen_sentences.add(key)
-            sentence_no += 1
-            sid = f"src-{sentence_no}"
+            sid = f"src-{len(seen_sentences)}"
             shown.add(snip.text, sid)
-            sentences.append((sid, snip))
+            out.append((sid, snip))
+        return out
+
+    for entry in view.sources:
+        sentences = fresh(entry.snippets + cited_snippets.pop(entry.article.id, []))
+        if sentences:
+            entries.append(SourceSentences(entry.article, sentences))
+        else:
+            without.append(entry.article)
+    for article_id, snips in sorted(cited_snippets.items(), key=lambda kv: _newest(kb.articles[kv[0]])):
+        sentences = fresh(snips)
         if sentences:
             entries.append(SourceSentences(kb.articles[article_id], sentences))
     entries.sort(key=lambda e: _newest(e.article))
