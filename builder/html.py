@@ -227,8 +227,10 @@ def _inline(state) -> None:
         state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
-def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("fence")  # Python-Markdown has no fences
+def _make_parser(tables: bool = True) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).disable("fence")  # Python-Markdown has no fences
+    if tables:
+        md.enable("table")
     md.normalizeLink = lambda url: url  # Python-Markdown writes links as given
     md.normalizeLinkText = lambda text: text
     md.inline.ruler.at("escape", _escape)
@@ -250,6 +252,9 @@ def _make_parser() -> MarkdownIt:
 
 
 _MD = _make_parser()
+# markdown-it's table rule gives up on a header line without '|': text holding no '|' parses the
+# same without it, and the rule is tried at every line (a tenth of the block parse on entity pages)
+_MD_NO_TABLES = _make_parser(tables=False)
 
 
 # --- md_in_html: split the document at block-level HTML --------------------------------------
@@ -383,7 +388,8 @@ def _tokens(text: str, env: dict) -> list[Token]:
     tokens: list[Token] = []
     for seg in _segments(text):
         if seg.kind == "md":
-            tokens.extend(_pm_list_looseness(_MD.parse(seg.text, env), seg.text.split("\n")))
+            md = _MD if "|" in seg.text else _MD_NO_TABLES
+            tokens.extend(_pm_list_looseness(md.parse(seg.text, env), seg.text.split("\n")))
         elif seg.kind == "inline":
             inline = Token("inline", "", 0)
             inline.content = seg.text
