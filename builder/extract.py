@@ -129,11 +129,8 @@ def decode_references(text: str) -> str:
     return _CHAR_REF.sub(lambda m: html.unescape(m.group(0)), text)
 
 
-def clean_line(text: str, *, decode: bool = True) -> str:
-    """One line of text, tidied. `decode=False` for text an HTML parser has already decoded:
-    decoding it again would turn a page's literal `&amp;` into `&`, its `&lt;` into `<`."""
-    if decode:
-        text = decode_references(text)
+def clean_line(text: str) -> str:
+    text = decode_references(text)
     text = _CONTROL.sub("", text).replace("\u00a0", " ")
     return re.sub(r"\s+", " ", text).strip()
 
@@ -356,11 +353,8 @@ def extract_html(page: str, url: str | None = None, *, precision: bool = False) 
     ld = _json_ld(tree)
     if doc is None:
         raise ExtractionError("no article text found in the page")
-    # trafilatura's fields and the page's elements come out of an HTML parser, decoded once;
-    # JSON-LD strings did not (a script's text is raw), so they are decoded here
-    # (trafilatura itself unescapes its metadata once more: _as_parsed takes the page's own text back)
-    title = _as_parsed(doc.title, tree) if doc.title else clean_line(ld.get("headline") or "")
-    publisher = _as_parsed(doc.sitename, tree) if doc.sitename else clean_line(ld.get("publisher") or "")
+    title = clean_line(doc.title or ld.get("headline") or "")
+    publisher = clean_line(doc.sitename or ld.get("publisher") or "")
     if title and publisher:
         title = re.sub(rf"\s+[|\-–—:]\s+{re.escape(publisher)}$", "", title)
     if title:
@@ -387,7 +381,7 @@ def extract_html(page: str, url: str | None = None, *, precision: bool = False) 
     for element in doc.body.iter("head", "p", "item", "quote", "cell"):
         if element.tag in ("p", "item") and element.getparent() is not None and element.getparent().tag == "quote":
             continue
-        text = clean_line("".join(element.itertext()), decode=False)
+        text = clean_line("".join(element.itertext()))
         if text:
             lines.append((element.tag, text))
     if lines and out.title and lines[0][1] == out.title:
@@ -398,24 +392,6 @@ def extract_html(page: str, url: str | None = None, *, precision: bool = False) 
         out.publisher, out.found["publisher"] = said["publisher"], "a line naming the brand"
     out.blocks = [Block("h2" if kinds.get(t) == "head" and i > 0 else "p", t) for i, t in enumerate(kept)]
     return out
-
-
-def _as_parsed(value: str, tree) -> str:
-    """A trafilatura metadata field as the page wrote it: trafilatura unescapes its fields after
-    parsing, so a title shown as `Tom &amp; Jerry` would come back as `Tom & Jerry`. The page's
-    own text (headings, title, meta contents) that decodes to the same string is taken instead."""
-    value = clean_line(value, decode=False)
-    if not _CHAR_REF.search("".join(tree.xpath("//head//title//text()|//h1//text()|//meta/@content"))):
-        return value
-    for element in tree.xpath("//h1|//head//title"):
-        candidate = clean_line(element.text_content(), decode=False)
-        if candidate != value and clean_line(candidate) == value:
-            return candidate
-    for candidate in tree.xpath("//meta/@content"):
-        candidate = clean_line(candidate, decode=False)
-        if candidate != value and clean_line(candidate) == value:
-            return candidate
-    return value
 
 
 MONTHS_FULL = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -463,7 +439,7 @@ def _author(tree, ld: dict[str, str], guessed: str | None) -> tuple[str | None, 
     if ld.get("author") and _plausible_author(clean_line(ld["author"])):
         return clean_line(ld["author"]), "the page's structured data (author)"
     for value in tree.xpath(_META_AUTHOR):
-        value = clean_line(value, decode=False)
+        value = clean_line(value)
         if _plausible_author(value):
             return value, "the page's author meta tag"
     for bad in tree.xpath("//script|//style|//noscript"):
@@ -478,9 +454,9 @@ def _author(tree, ld: dict[str, str], guessed: str | None) -> tuple[str | None, 
         if len(words) >= 2 and _plausible_author(name):
             return name, f"the byline 'By {name}'"
     if guessed and _plausible_author(guessed):
-        first = _as_parsed(guessed, tree).split(";")[0].strip()
+        first = clean_line(guessed).split(";")[0].strip()
         if re.search(rf"\bby:?\s+{re.escape(first)}", text, re.I):
-            return _as_parsed(guessed, tree), "the byline"
+            return clean_line(guessed), "the byline"
     return None, ""
 
 
