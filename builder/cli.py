@@ -280,6 +280,10 @@ def export(project: str, fmt: str, out: str | None) -> None:
     from .site import file_system_message
 
     root = _root(project)
+    if fmt != "csv" and out and out != "-" and (out.endswith(("/", os.sep)) or Path(out).is_dir()):
+        click.echo(f"kb: --out {out} is a folder; --format {fmt} writes one file: give a file name, such as"
+                   f" {os.path.join(out, 'kb.' + fmt)}", err=True)
+        sys.exit(2)
     result = run_check(root / "content", root)
     if result.kb is None or result.linked is None or result.errors:
         _print_diagnostics(result.diagnostics, False, result.silenced)
@@ -311,9 +315,6 @@ def export(project: str, fmt: str, out: str | None) -> None:
         click.echo(text, nl=False)
         return
     target = Path(out)
-    if target.is_dir():
-        click.echo(f"kb: {out} is a folder; give a file name", err=True)
-        sys.exit(1)
     _refuse_to_overwrite(target, text, fmt)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -243,6 +243,15 @@ def _load_vocabulary(path: Path, root: Path, diagnostics: list[Diagnostic]) -> V
 def _vocabulary_locations(spec: VocabularySpec, doc) -> dict[tuple, Location]:
     """Where kb.yml names entities and relation types, for located messages in validation."""
     out = {("featured", i): doc.at("featured", i) for i in range(len(spec.featured))}
+    out["title",] = doc.at("title")
+    for i in range(len(spec.storylines)):
+        out["storylines", i, "title"] = doc.at("storylines", i, "title")
+    for type_id in spec.entity_types:
+        for key in ("label", "plural"):
+            out["entity_types", type_id, key] = doc.at("entity_types", type_id, key)
+    for relation_id, relation in spec.relation_types.items():
+        for key in ("label", "inverse"):
+            out["relation_types", relation_id, key] = doc.at("relation_types", relation_id, key)
     for i, story in enumerate(spec.storylines):
         for j in range(len(story.entities)):
             out["storylines", i, "entities", j] = doc.at("storylines", i, "entities", j)
@@ -343,6 +352,7 @@ def _load_article(
         location=Location(display, 1, 1),
         blocks=blocks,
         digest=body_digest,
+        field_locations={key: doc.at(key) for key in ("title", "publisher", "author")},
     )
 
 

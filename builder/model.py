@@ -203,6 +203,7 @@ class Article:
     location: Location
     blocks: list = field(default_factory=list)  # list[text.Block]
     digest: str = ""  # of the body: the key of everything cached about it
+    field_locations: dict[str, Location] = field(default_factory=dict)  # front-matter key -> where its value is
 
     @property
     def text_bytes(self) -> int:

@@ -63,6 +63,7 @@ def validate(corpus: Corpus) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
     for entity in corpus.entities:
         found += _check_entity(entity, vocabulary, known, known_articles, entities)
     found += _reserved_ids(corpus)
+    found += _one_line_fields(corpus)
     link_names, ambiguous, alias_problems = _name_table(corpus.entities)
     found += alias_problems
     spots, quote_problems = _locate_quotes(corpus.entities, articles)
@@ -74,17 +75,55 @@ def validate(corpus: Corpus) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
     return kb, found
 
 
+def control_problem(text: str, what: str) -> str | None:
+    """Why one-line text holds a control or bidi character, or None; `what` names such fields."""
+    bad = UNSAFE_CHARS.search(text)
+    if bad:
+        return f"contains the control character U+{ord(bad.group()):04X}; {what} are one line of plain text"
+    return None
+
+
 def name_problem(name: str) -> str | None:
     """Why a name or alias cannot be used, or None."""
-    bad = UNSAFE_CHARS.search(name)
-    if bad:
-        return (f"contains the control character U+{ord(bad.group()):04X}; names and aliases are one line of"
-                " plain text")
+    problem = control_problem(name, "names and aliases")
+    if problem:
+        return problem
     if len(name) > MAX_NAME_LENGTH:
         return f"is {len(name):,} characters long; names and aliases are at most {MAX_NAME_LENGTH}"
     if not any(ch.isalnum() for ch in name):
         return "has no letter or digit: it would link punctuation all over the articles"
     return None
+
+
+def _one_line_fields(corpus: Corpus) -> list[Diagnostic]:
+    """Titles, publishers, authors and kb.yml's labels: shown on pages and in messages, so one plain line."""
+    out = []
+
+    def check(value: str | None, where: Location, what: str, kind: str) -> None:
+        problem = control_problem(value, kind) if value else None
+        if problem:
+            out.append(error(where, f"{what} {_short(value)} {problem}"))
+
+    for article in corpus.articles:
+        for key in ("title", "publisher", "author"):
+            check(getattr(article, key), article.field_locations.get(key, article.location), key,
+                  "titles, publishers and authors")
+    vocabulary = corpus.vocabulary
+    if vocabulary is not None:
+        labels = "titles and labels"
+        check(vocabulary.title, vocabulary.at("title"), "title", labels)
+        for i, story in enumerate(vocabulary.storylines):
+            check(story.title, vocabulary.at("storylines", i, "title"), "storyline title", labels)
+        for type_id, entity_type in vocabulary.entity_types.items():
+            for key in ("label", "plural"):
+                check(getattr(entity_type, key), vocabulary.at("entity_types", type_id, key), f"entity type {key}",
+                      labels)
+        for relation_id, relation in vocabulary.relation_types.items():
+            check(relation.label, vocabulary.at("relation_types", relation_id, "label"), "relation label", labels)
+            if not relation.symmetric:
+                check(relation.inverse, vocabulary.at("relation_types", relation_id, "inverse"), "relation inverse",
+                      labels)
+    return out
 
 
 def _reserved_ids(corpus: Corpus) -> list[Diagnostic]:

@@ -230,3 +230,16 @@ def test_export_to_an_unwritable_place_or_a_device_is_one_line(project: Path, tm
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         assert result.stderr == message + "\n"
+
+
+def test_out_that_names_a_folder_is_one_line_and_exit_2(project: Path, tmp_path: Path):
+    existing = tmp_path / "exports"
+    existing.mkdir()
+    for fmt, out in [("json", f"{tmp_path / 'new-folder'}/"), ("json", str(existing)), ("graphml", f"{existing}/"),
+                     ("jsonld", str(existing))]:
+        result = CliRunner().invoke(main, ["export", "--project", str(project), "--format", fmt, "--out", out])
+        assert result.exit_code == 2, (out, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.stderr == (f"kb: --out {out} is a folder; --format {fmt} writes one file: give a file name,"
+                                 f" such as {out.rstrip('/')}/kb.{fmt}\n")
+    assert not (tmp_path / "new-folder").exists() and list(existing.iterdir()) == []
