@@ -1,8 +1,8 @@
 """Phase 4, assemble: the knowledge graph every page is rendered from.
 
 Relations in both directions, mentions grouped into sources, co-mentions,
-backlinks, numbered citations, conflicts between sources, the timeline and the
-figures. Pure: it takes the validated knowledge base and the link results.
+backlinks, numbered citations, conflicts between sources and the figures (the
+timeline page is built from these by pages.timeline). Pure: it takes the validated knowledge base and the link results.
 """
 
 from __future__ import annotations
@@ -71,15 +71,6 @@ class Conflict:
 
 
 @dataclass
-class TimelineItem:
-    date: PartialDate
-    text: str  # Markdown with [[id]] references
-    entities: list[str]
-    sources: list[tuple[str, str]]  # (article id, paragraph anchor or "")
-    kind: str  # "event", "relation", "fact", "article"
-
-
-@dataclass
 class FigureView:
     figure: Figure
     sources: list[tuple[str, str, str]]  # (article id, anchor, written form)
@@ -96,13 +87,10 @@ class EntityView:
     more_sources: int = 0  # beyond those, only counted
     source_count: int = 0
     mention_count: int = 0
-    first_seen: PartialDate | None = None
-    last_seen: PartialDate | None = None
     related: list[tuple[str, int]] = field(default_factory=list)
     backlinks: list[str] = field(default_factory=list)
     facts: list[FactView] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-    timeline: list[TimelineItem] = field(default_factory=list)
     figures: list[FigureView] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     neighbours: list[tuple[str, str]] = field(default_factory=list)  # (entity id, "relation" | "co-mention")
@@ -123,7 +111,6 @@ class Graph:
     entities: dict[str, EntityView]
     articles: dict[str, ArticleView]
     conflicts: list[Conflict]
-    timeline: list[TimelineItem]
     quotes: list[Quote]
     edges: list[tuple[str, str, str]]  # (a, b, "relation" | "co-mention"), a < b
 
@@ -155,14 +142,13 @@ def assemble(kb: KnowledgeBase, linked: dict[str, LinkedArticle]) -> Graph:
     co_mentions = _add_related(linked, views)
     _add_backlinks(kb, views)
     conflicts = _add_facts(kb, views)
-    timeline = _timeline(kb, views)
     merged_quotes = merge_quotes([q for result in linked.values() for q in result.quotes], kb.articles)
     for quote in merged_quotes:
         if quote.speaker in views:
             views[quote.speaker].quotes.append(quote)
     edges = _edges(kb, views, co_mentions)
     articles = _article_views(kb, linked, merged_quotes)
-    return Graph(kb, views, articles, conflicts, timeline, merged_quotes, edges)
+    return Graph(kb, views, articles, conflicts, merged_quotes, edges)
 
 
 def _add_relations(kb: KnowledgeBase, views: dict[str, EntityView]) -> None:
@@ -205,9 +191,6 @@ def _add_sources(kb: KnowledgeBase, linked: dict[str, LinkedArticle], views: dic
         articles = [kb.articles[a] for a in sorted(per_article, key=rank.__getitem__)]
         view.mentioned_in = set(per_article)
         view.mention_count = sum(len(m) for m in per_article.values())
-        dated = [a.date for a in articles if a.date is not None]  # an unknown date is never a first or last
-        view.last_seen = dated[0] if dated else None
-        view.first_seen = min(dated, key=lambda d: d.text) if dated else None
         for article in articles[:MAX_SOURCE_ARTICLES]:
             view.sources.append(
                 SourceEntry(article, _snippets(article, sentence_mentions[article.id], per_article[article.id]))
@@ -329,38 +312,6 @@ def _add_facts(kb: KnowledgeBase, views: dict[str, EntityView]) -> list[Conflict
                 view.conflicts.append(conflict)
                 conflicts.append(conflict)
     return conflicts
-
-
-def _timeline(kb: KnowledgeBase, views: dict[str, EntityView]) -> list[TimelineItem]:
-    items: list[TimelineItem] = []
-    types = kb.vocabulary.relation_types
-    for entity_id, view in views.items():
-        entity = view.entity
-        if entity.type == "event" and entity.date:
-            items.append(
-                TimelineItem(entity.date, f"[[{entity_id}]]", [entity_id] + entity.participants, [], "event")
-            )
-        for relation in entity.relations:
-            rtype = types.get(relation.type)
-            if rtype is None or relation.target not in views:
-                continue
-            sources = [(a, "") for a in relation.sources if a in kb.articles]
-            for date, word in ((relation.since, "since"), (relation.until, "until")):
-                if date:
-                    verb = "begins" if word == "since" else "ends"
-                    text = f"[[{entity_id}]] {rtype.label} [[{relation.target}]] ({verb})"
-                    items.append(TimelineItem(date, text, [entity_id, relation.target], sources, "relation"))
-        for fact_view in view.facts:
-            fact = fact_view.fact
-            if fact.as_of:
-                sources = [(c.article_id, c.anchor) for c in fact_view.sources]
-                items.append(TimelineItem(fact.as_of, f"[[{entity_id}]]: {fact.text}", [entity_id], sources, "fact"))
-    items.sort(key=lambda item: (item.date.text, item.kind, item.text))
-    for item in items:
-        for entity_id in dict.fromkeys(item.entities):
-            if entity_id in views:
-                views[entity_id].timeline.append(item)
-    return items
 
 
 def _edges(kb: KnowledgeBase, views: dict[str, EntityView], co_mentions: Counter) -> list[tuple[str, str, str]]:
