@@ -75,7 +75,8 @@ def load_corpus(
     return Corpus(vocabulary, entities, articles, broken_entities | broken_articles), diagnostics
 
 
-def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diagnostics: list[Diagnostic]) -> list[tuple[Path, str]]:
+    """The files to load from a folder, each with the path diagnostics name it by."""
     if not folder.is_dir():
         diagnostics.append(error(Location(relative_path(folder, root)), "folder is missing"))
         return []
@@ -92,8 +93,11 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diagnostics: lis
     for path in entries:
         if path.name.startswith("."):
             continue
-        display = relative_path(path, root) if not path.is_symlink() else _display(path, root)
-        problem = outside_project(path, root)
+        link = path.is_symlink()
+        if link:
+            display, problem = _display(path, root), outside_project(path, root)
+        else:  # a plain entry of a folder inside the project (checked above) is inside it too
+            display, problem = relative_path(path, root), None
         if problem:
             diagnostics.append(error(Location(display), problem))
         elif path.is_dir():
@@ -107,7 +111,7 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diagnostics: lis
         elif not path.is_file():
             diagnostics.append(error(Location(display), "not a regular file"))
         elif path.suffix in suffixes:
-            files.append(path)
+            files.append((path, relative_path(path, root) if link else display))
         else:
             expected = " or ".join(suffixes)
             diagnostics.append(error(Location(display), f"unexpected file here: expected a {expected} file"))
@@ -148,8 +152,7 @@ def outside_project(path: Path, root: Path) -> str | None:
 
 def _load_all(paths, root, load_one, diagnostics):
     loaded, broken, seen = [], set(), {}
-    for path in paths:
-        display = relative_path(path, root)
+    for path, display in paths:
         file_id = path.stem
         id_problem = check_id(file_id)
         if id_problem:
