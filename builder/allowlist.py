@@ -26,6 +26,7 @@ import base64
 import hashlib
 import json
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from .errors import Diagnostic, Location, error
@@ -375,22 +376,27 @@ _THEME_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 def content_security_policy(html: str) -> str | None:
     """The policy for a theme page: None when it has no theme scripts to allow (nothing to add)."""
-    hashes: list[str] = []
-    for match in _THEME_SCRIPT.finditer(html):
-        text = match.group(1)
-        if normalised_script_digest(text) not in THEME_INLINE_SCRIPTS:
-            continue  # not the theme's: not allowed to run (and the allowlist check reports it)
-        variants = [text]
-        if SCRIPT_BASE.search(text):
-            bases = ["/", "."] + ["/".join([".."] * n) for n in range(1, CSP_DEPTHS + 1)]
-            variants = [SCRIPT_BASE.sub(f'new URL("{base}",location)', text) for base in bases]
-        hashes += [script_digest(v) for v in variants if script_digest(v) not in hashes]
+    hashes = list(dict.fromkeys(h for match in _THEME_SCRIPT.finditer(html) for h in _allowed_digests(match.group(1))))
     if not hashes:
         return None
     scripts = " ".join(f"'{h}'" for h in hashes)
     return ("default-src 'self'; script-src 'self' " + scripts + "; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
             "object-src 'none'; base-uri 'self'; form-action 'none'")
+
+
+@lru_cache(maxsize=256)
+def _allowed_digests(text: str) -> tuple[str, ...]:
+    """The digests a policy lists for one inline script: none when it is not the theme's
+    (not allowed to run; the allowlist check reports it), else one per base path it can have.
+    Every page at one depth holds the same scripts, so this is worked out once per depth."""
+    if normalised_script_digest(text) not in THEME_INLINE_SCRIPTS:
+        return ()
+    variants = [text]
+    if SCRIPT_BASE.search(text):
+        bases = ["/", "."] + ["/".join([".."] * n) for n in range(1, CSP_DEPTHS + 1)]
+        variants = [SCRIPT_BASE.sub(f'new URL("{base}",location)', text) for base in bases]
+    return tuple(dict.fromkeys(script_digest(v) for v in variants))
 
 
 def with_content_security_policy(html: str) -> str:
