@@ -39,6 +39,14 @@ from .markdown import (
 )
 
 MAX_SNIPPET = 600  # characters of a source sentence shown on an entity page
+# Where a summary's first sentence ends: the lead on entity pages and the search snippet.
+_LEAD_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[\"“‘'(])")
+
+
+def first_sentence(summary: str) -> str:
+    """The first sentence of an entity's summary (Markdown, [[links]] kept), one line."""
+    return _LEAD_END.split(" ".join(summary.split()), maxsplit=1)[0]
+
 
 RESERVED_ROOTS = {"entities", "articles", "archive", "assets", "search", "graph", "timeline", "conflicts",
                   "quotes", "index", "404", "sitemap", "types"}
@@ -203,8 +211,7 @@ class Renderer:
     def lead_sentence(self, entity_id: str) -> Markdown:
         """The first sentence of an entity's summary, its [[links]] as plain names (a list of
         leads full of links reads as a wall of underlines; the entity's own link is enough)."""
-        summary = self.kb.entities[entity_id].summary
-        first = re.split(r"(?<=[.!?])\s+(?=[A-Z\[])", " ".join(summary.split()), maxsplit=1)[0]
+        first = first_sentence(self.kb.entities[entity_id].summary)
 
         def name(target: str, label: str | None) -> Markdown:
             entity = self.kb.entities.get(target)

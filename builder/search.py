@@ -33,7 +33,7 @@ import unicodedata
 
 from .assemble import Graph
 from .markdown import parse
-from .render import article_path, display_date, entity_path, page_url
+from .render import article_path, display_date, entity_path, first_sentence, page_url
 
 SEARCH_DIR = "search/kb"
 STOP_WORDS = frozenset("a an and as at by for from in is it its of on or the to with".split())
@@ -41,7 +41,6 @@ MAX_SNIPPET = 200  # characters of a lead sentence kept in the index
 SPLIT_ABOVE = 400_000  # bytes: a larger shard is split by one more letter
 MAX_PREFIX = 3  # letters: shards are never split beyond this prefix length
 TOKEN = re.compile(r"[^\W_]+")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[\"“‘'(])")
 
 
 def fold(text: str) -> str:
@@ -107,8 +106,7 @@ def plain_text(markdown: str, names: dict[str, str]) -> str:
 
 def lead_sentence(summary: str, names: dict[str, str]) -> str:
     """The first sentence of a summary as plain text, cut at MAX_SNIPPET characters."""
-    first = SENTENCE_END.split(" ".join(summary.split()), maxsplit=1)[0]
-    text = plain_text(first, names)
+    text = plain_text(first_sentence(summary), names)
     if len(text) > MAX_SNIPPET:
         text = text[: MAX_SNIPPET - 1].rsplit(" ", 1)[0] + "…"
     return text
