@@ -32,6 +32,7 @@ from .allowlist import extra_script_paths, find_offences, find_site_offences, wi
 from .errors import BuilderError, ContentError, report_lines, summary_line
 from .html import page_url, source_digest
 from .pipeline import DEFAULT_TEMPLATES, build_docs
+from .search import FULL_INDEX_ENV, write_site_search
 from .site import BUILDING, MARKER, MARKER_TEXT, SiteDirRefused, check_site_dir
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -302,15 +303,21 @@ class KbPlugin(BasePlugin):
         self._join_child()
         site = Path(config.site_dir)
         path = site / "search" / "search_index.json"
-        if self.bodies and path.exists():  # the search index from the builder's entries
+        if self.bodies and path.exists():  # search: builder/search.py, from the builder's entries
             index = json.loads(path.read_text(encoding="utf-8"))
             ours = {page_url(page, bool(config.use_directory_urls)) for page in self.bodies}
             docs = [d for d in index.get("docs", []) if d["location"].split("#")[0] not in ours]
-            seen = set(self.order)  # the order MkDocs built the pages in; under `serve --dirty`, the rest after
-            for page in self.order + [p for p in self.bodies if p not in seen]:
-                docs.extend(self.bodies[page].search)
-            index["docs"] = docs
-            path.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
+            pages = [(page_url(p, bool(config.use_directory_urls)), self.bodies[p].search) for p in sorted(self.bodies)]
+            others: dict[str, list[dict]] = {}
+            for doc in docs:  # pages MkDocs rendered itself, from Material's index
+                others.setdefault(doc["location"].split("#")[0], []).append(doc)
+            if os.environ.get(FULL_INDEX_ENV) == "full":  # Material's index as it was (tests/test_two_paths.py)
+                seen = set(self.order)  # the order MkDocs built the pages in; under `serve --dirty`, the rest after
+                for page in self.order + [p for p in self.bodies if p not in seen]:
+                    docs.extend(self.bodies[page].search)
+                index["docs"] = docs
+                path.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
+            write_site_search(site, pages + sorted(others.items()), keep_full=os.environ.get(FULL_INDEX_ENV) == "full")
         if site.is_dir():
             (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # kb may replace this folder
         # Pages MkDocs copies as they are (kb's alias redirects) get the same check.

@@ -169,3 +169,202 @@ def search_files(graph: Graph, split_above: int = SPLIT_ABOVE) -> dict[str, str]
     listing = {"shards": {path.split("/")[-1][:-3]: len(text) for path, text in files.items()}, "split": sorted(split)}
     files[f"{SEARCH_DIR}/index.js"] = f"kbSearchShard(\"index\",{script_json(listing)});\n"
     return files
+
+
+# --- the full-text index ------------------------------------------------------------------------
+#
+# Material's search index holds every page's text and every reader downloads all of it (142 MB
+# at 10,000 articles). The full-text index below holds the same entries (one per section, from
+# the builder's html.search_entries), split so a query loads only what it needs:
+#
+# - `search/ft/meta.js`: the first term of each term shard and the first page of each doc shard;
+# - `search/ft/t<k>.js`: {term: [df, page, section, weight, page, section, weight, ...]} for a
+#   sorted run of terms (about TERM_SHARD_BYTES each); `page` is the difference to the
+#   posting before it (the first is absolute), `weight` is min(tf, 31) + 32 for a hit in the
+#   section's title; a term in more than MAX_POSTINGS sections keeps its MAX_POSTINGS best
+#   (df stays the true count, for the ranking's idf);
+# - `search/ft/d<k>.js`: [[url, [[anchor, title, text], ...]], ...] for a run of pages (about
+#   DOC_SHARD_BYTES each): the text a result shows its snippet from.
+#
+# What is indexed: an article's every section; an entity page's title and first section (its
+# other sections repeat sentences of the articles, which are indexed where they were written);
+# any other page's title and first section. Every file is one `kbSearchShard(name, data)` call,
+# inert JSON (script_json), loadable by a <script> tag (file://) and importScripts (a worker).
+
+FT_DIR = "search/ft"
+TERM_SHARD_BYTES = 48_000
+DOC_SHARD_BYTES = 32_000
+MAX_POSTINGS = 600
+MAX_SECTION_TEXT = 6_000  # characters of a section kept for snippets (and indexed)
+_TAG = re.compile(r"<[^>]+>")
+_TEMPLATE_SECTION = re.compile(r"(cited-by|entities-in-this-article|quotes|related-articles)(_\d+)?$")
+_ENTITY = re.compile(r"&(amp|lt|gt|quot|#39|#x27);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "#39": "'", "#x27": "'"}
+
+
+def _plain_search_text(text: str) -> str:
+    """Material's entry text (a few tags kept, escaped) as plain text."""
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
+        import html as _h
+
+        text = _h.unescape(text)
+    return " ".join(text.split())
+
+
+def _kind(url: str) -> str:
+    if url.startswith("articles/") and url.rstrip("/") not in ("articles", "articles/index.html"):
+        return "article"
+    if url.startswith("entities/"):
+        return "entity"
+    return "other"
+
+
+def fulltext_pages(pages: list[tuple[str, list[dict]]]) -> list[tuple[str, list[list[str]]]]:
+    """The sections kept of each page: (url, [[anchor, title, plain text], ...]); the first is
+    the page itself (no anchor). `pages` are (url, Material search entries) in a fixed order."""
+    out = []
+    for url, entries in pages:
+        kept: list[list[str]] = []
+        full = _kind(url) == "article"
+        for n, entry in enumerate(entries):
+            if n and not full:
+                break
+            location = str(entry.get("location", url))
+            anchor = location.partition("#")[2] if n else ""
+            text = _plain_search_text(str(entry.get("text", "")))
+            if len(text) > MAX_SECTION_TEXT:
+                text = text[:MAX_SECTION_TEXT].rsplit(" ", 1)[0] + " …"
+            kept.append([anchor, _plain_search_text(str(entry.get("title", ""))), text])
+        if full:  # the template's own sections after the body (templates/article.md.j2): lists of names
+            while len(kept) > 1 and _TEMPLATE_SECTION.match(kept[-1][0]):
+                kept.pop()
+        if kept:
+            out.append((url, kept))
+    return out
+
+
+def fulltext_files(pages: list[tuple[str, list[dict]]]) -> dict[str, str]:
+    """The full-text index files (path under the site -> text) for pages given as
+    (url, Material search entries), in the order their ids are given."""
+    from array import array
+    from collections import Counter
+
+    kept = fulltext_pages(pages)
+    postings: dict[str, array] = {}
+    findall = TOKEN.findall
+    for page, (_url, sections) in enumerate(kept):
+        for section, (_anchor, title, text) in enumerate(sections):
+            low = text.lower()
+            counts = Counter(findall(low if low.isascii() else fold(text)))
+            title_words = set(findall(title.lower() if title.isascii() else fold(title)))
+            for word in title_words:
+                counts[word] += 0  # present, with the title flag below
+            for word, tf in counts.items():
+                if word in STOP_WORDS:
+                    continue
+                weight = min(tf, 31) + (32 if word in title_words else 0)
+                if not weight:
+                    continue
+                plist = postings.get(word)
+                if plist is None:
+                    plist = postings[word] = array("i")
+                plist.extend((page, section, weight))
+    files: dict[str, str] = {}
+    term_firsts: list[str] = []
+    chunk: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal chunk, size
+        if chunk:
+            name = f"ft/t{len(term_firsts) - 1}"
+            files[f"search/{name}.js"] = f"kbSearchShard({script_json(name)},{{{','.join(chunk)}}});\n"
+        chunk, size = [], 0
+
+    for word in sorted(postings):
+        plist = postings[word]
+        df = len(plist) // 3
+        triples = [tuple(plist[i:i + 3]) for i in range(0, len(plist), 3)]
+        if df > MAX_POSTINGS:
+            triples.sort(key=lambda t: (-t[2], t[0], t[1]))
+            triples = sorted(triples[:MAX_POSTINGS])
+        flat = [df]
+        last = 0
+        for page, section, weight in triples:
+            flat += (page - last, section, weight)
+            last = page
+        item = script_json(word) + ":[" + ",".join(map(str, flat)) + "]"
+        if not chunk or size + len(item) > TERM_SHARD_BYTES:
+            flush()
+            term_firsts.append(word)
+        chunk.append(item)
+        size += len(item) + 1
+    flush()
+    doc_firsts: list[int] = []
+    docs: list[str] = []
+    size = 0
+
+    def flush_docs() -> None:
+        nonlocal docs, size
+        if docs:
+            name = f"ft/d{len(doc_firsts) - 1}"
+            files[f"search/{name}.js"] = f"kbSearchShard({script_json(name)},[{','.join(docs)}]);\n"
+        docs, size = [], 0
+
+    for page, (url, sections) in enumerate(kept):
+        item = script_json([url, sections])
+        if not docs or size + len(item) > DOC_SHARD_BYTES:
+            flush_docs()
+            doc_firsts.append(page)
+        docs.append(item)
+        size += len(item) + 1
+    flush_docs()
+    meta = {"pages": len(kept), "terms": term_firsts, "docs": doc_firsts}
+    files[f"{FT_DIR}/meta.js"] = f"kbSearchShard(\"ft/meta\",{script_json(meta)});\n"
+    return files
+
+
+# --- in the built site (the kb plugin's on_post_build) -------------------------------------------
+
+WORKER_SHIM = (
+    "// kb: Material's search worker, answered by kb's chunked index (assets/kb-search.js).\n"
+    "importScripts(\"../../kb-search.js\");\n"
+)
+FULL_INDEX_ENV = "KB_SEARCH_INDEX"  # "full": also keep every page's text in search_index.json
+
+
+def write_site_search(site, pages: list[tuple[str, list[dict]]], keep_full: bool = False) -> dict[str, int]:
+    """Write the full-text index into a built site, make Material's search worker kb's and
+    leave Material's search_index.json only its config (the worker needs no docs). Returns
+    the size of each file written, by path under the site. Files of an earlier index that
+    this one does not have are removed (only under search/ft/)."""
+    import json
+    from pathlib import Path
+
+    site = Path(site)
+    written: dict[str, int] = {}
+    files = fulltext_files(pages)
+    folder = site / FT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.js"):
+        if f"{FT_DIR}/{old.name}" not in files:
+            old.unlink()
+    for path, text in files.items():
+        data = text.encode("ascii")
+        target = site / path
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+        written[path] = len(data)
+    for worker in sorted((site / "assets" / "javascripts" / "workers").glob("search.*.js")):
+        worker.write_text(WORKER_SHIM, encoding="utf-8")
+    index = site / "search" / "search_index.json"
+    if index.exists():
+        material = json.loads(index.read_text(encoding="utf-8"))
+        if not keep_full:
+            material["docs"] = []
+        index.write_text(json.dumps(material, separators=(",", ":"), default=str), encoding="utf-8")
+        written["search/search_index.json"] = index.stat().st_size
+    return written
