@@ -49,6 +49,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_MARKS = re.compile("[\u0300-\u036f]")
+
+
+def fold_js(text: str) -> str:
+    """kb-search.js's fold: lowercase, NFKD, combining diacritics (U+0300-U+036F) dropped."""
+    low = text.lower()
+    if low.isascii():
+        return low
+    return _MARKS.sub("", unicodedata.normalize("NFKD", low))
+
+
 def tokens(text: str) -> list[str]:
     return TOKEN.findall(fold(text))
 
@@ -253,25 +264,26 @@ def fulltext_files(pages: list[tuple[str, list[dict]]]) -> dict[str, str]:
     from collections import Counter
 
     kept = fulltext_pages(pages)
+    # a posting is one int: page << 16 | section << 6 | weight (sections < 1024, weight < 64)
     postings: dict[str, array] = {}
     findall = TOKEN.findall
     for page, (_url, sections) in enumerate(kept):
+        if len(sections) > 1023:
+            del sections[1023:]
         for section, (_anchor, title, text) in enumerate(sections):
-            low = text.lower()
-            counts = Counter(findall(low if low.isascii() else fold(text)))
-            title_words = set(findall(title.lower() if title.isascii() else fold(title)))
-            for word in title_words:
-                counts[word] += 0  # present, with the title flag below
-            for word, tf in counts.items():
-                if word in STOP_WORDS:
-                    continue
-                weight = min(tf, 31) + (32 if word in title_words else 0)
-                if not weight:
-                    continue
+            base = page << 16 | section << 6
+            counts = Counter(findall(fold_js(text)))
+            for word in set(findall(fold_js(title))):
+                tf = counts.pop(word, 0)
                 plist = postings.get(word)
                 if plist is None:
-                    plist = postings[word] = array("i")
-                plist.extend((page, section, weight))
+                    plist = postings[word] = array("q")
+                plist.append(base | 32 | (tf if tf < 31 else 31))
+            for word, tf in counts.items():
+                plist = postings.get(word)
+                if plist is None:
+                    plist = postings[word] = array("q")
+                plist.append(base | (tf if tf < 31 else 31))
     files: dict[str, str] = {}
     term_firsts: list[str] = []
     chunk: list[str] = []
@@ -285,16 +297,17 @@ def fulltext_files(pages: list[tuple[str, list[dict]]]) -> dict[str, str]:
         chunk, size = [], 0
 
     for word in sorted(postings):
+        if word in STOP_WORDS:
+            continue
         plist = postings[word]
-        df = len(plist) // 3
-        triples = [tuple(plist[i:i + 3]) for i in range(0, len(plist), 3)]
-        if df > MAX_POSTINGS:
-            triples.sort(key=lambda t: (-t[2], t[0], t[1]))
-            triples = sorted(triples[:MAX_POSTINGS])
+        df = len(plist)
+        if df > MAX_POSTINGS:  # the best by weight, then in page order again
+            plist = sorted(sorted(plist, key=lambda c: -(c & 63))[:MAX_POSTINGS])
         flat = [df]
         last = 0
-        for page, section, weight in triples:
-            flat += (page - last, section, weight)
+        for code in plist:
+            page = code >> 16
+            flat += (page - last, code >> 6 & 1023, code & 63)
             last = page
         item = script_json(word) + ":[" + ",".join(map(str, flat)) + "]"
         if not chunk or size + len(item) > TERM_SHARD_BYTES:
