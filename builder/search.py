@@ -38,8 +38,8 @@ from .render import article_path, display_date, entity_path, first_sentence, pag
 SEARCH_DIR = "search/kb"
 STOP_WORDS = frozenset("a an and as at by for from in is it its of on or the to with".split())
 MAX_SNIPPET = 200  # characters of a lead sentence kept in the index
-SPLIT_ABOVE = 400_000  # bytes: a larger shard is split by one more letter
-MAX_PREFIX = 3  # letters: shards are never split beyond this prefix length
+SPLIT_ABOVE = 120_000  # bytes: a larger shard is split by one more letter
+MAX_PREFIX = 4  # letters: shards are never split beyond this prefix length
 TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -204,7 +204,7 @@ def search_files(graph: Graph, split_above: int = SPLIT_ABOVE) -> dict[str, str]
 
 FT_DIR = "search/ft"
 TERM_SHARD_BYTES = 48_000
-DOC_SHARD_BYTES = 32_000
+DOC_SHARD_BYTES = 10_000
 MAX_POSTINGS = 600
 MAX_SECTION_TEXT = 6_000  # characters of a section kept for snippets (and indexed)
 _TAG = re.compile(r"<[^>]+>")
@@ -213,8 +213,11 @@ _ENTITY = re.compile(r"&(amp|lt|gt|quot|#39|#x27);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "#39": "'", "#x27": "'"}
 
 
-def _plain_search_text(text: str) -> str:
-    """Material's entry text (a few tags kept, escaped) as plain text."""
+def _plain_search_text(text: str, limit: int = 0) -> str:
+    """Material's entry text (a few tags kept, escaped) as plain text; with a limit, about that
+    many characters of it (the markup is cut first: entity pages run to megabytes)."""
+    if limit and len(text) > 2 * limit:
+        text = text[:2 * limit].rpartition("<")[0] or text[:2 * limit]
     if "<" in text:
         text = _TAG.sub(" ", text)
     if "&" in text:
@@ -245,7 +248,7 @@ def fulltext_pages(pages: list[tuple[str, list[dict]]]) -> list[tuple[str, list[
                 break
             location = str(entry.get("location", url))
             anchor = location.partition("#")[2] if n else ""
-            text = _plain_search_text(str(entry.get("text", "")))
+            text = _plain_search_text(str(entry.get("text", "")), MAX_SECTION_TEXT)
             if len(text) > MAX_SECTION_TEXT:
                 text = text[:MAX_SECTION_TEXT].rsplit(" ", 1)[0] + " …"
             kept.append([anchor, _plain_search_text(str(entry.get("title", ""))), text])
@@ -266,7 +269,13 @@ def fulltext_files(pages: list[tuple[str, list[dict]]]) -> dict[str, str]:
     kept = fulltext_pages(pages)
     # a posting is one int: page << 16 | section << 6 | weight (sections < 1024, weight < 64)
     postings: dict[str, array] = {}
+    appenders: dict = {}  # word -> its postings' append (one lookup per posting)
     findall = TOKEN.findall
+
+    def first(word: str, code: int) -> None:
+        plist = postings[word] = array("q", (code,))
+        appenders[word] = plist.append
+
     for page, (_url, sections) in enumerate(kept):
         if len(sections) > 1023:
             del sections[1023:]
@@ -275,15 +284,17 @@ def fulltext_files(pages: list[tuple[str, list[dict]]]) -> dict[str, str]:
             counts = Counter(findall(fold_js(text)))
             for word in set(findall(fold_js(title))):
                 tf = counts.pop(word, 0)
-                plist = postings.get(word)
-                if plist is None:
-                    plist = postings[word] = array("q")
-                plist.append(base | 32 | (tf if tf < 31 else 31))
+                code = base | 32 | (tf if tf < 31 else 31)
+                append = appenders.get(word)
+                if append is None:
+                    first(word, code)
+                else:
+                    append(code)
             for word, tf in counts.items():
-                plist = postings.get(word)
-                if plist is None:
-                    plist = postings[word] = array("q")
-                plist.append(base | (tf if tf < 31 else 31))
+                try:
+                    appenders[word](base | (tf if tf < 31 else 31))
+                except KeyError:
+                    first(word, base | (tf if tf < 31 else 31))
     files: dict[str, str] = {}
     term_firsts: list[str] = []
     chunk: list[str] = []

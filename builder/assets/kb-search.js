@@ -350,7 +350,10 @@
     var pool = content.length ? content : words;
     var unique = pool.filter(function (w, i) { return pool.indexOf(w) === i; });
     var unfinished = !/\s$/.test(text);
-    return Promise.all([searchNames(words, pool), searchText(unique, unfinished)]).then(function (both) {
+    // The first letter or two of a word find names; the full text waits for a third.
+    var fullText = unique.some(function (w) { return w.length >= 3; }) ? searchText(unique, unfinished)
+      : Promise.resolve({ meta: null, pages: [], terms: [] });
+    return Promise.all([searchNames(words, pool), fullText]).then(function (both) {
       var names = both[0], found = both[1];
       var top = found.pages.slice(0, PAGES);
       return Promise.all(top.map(function (p) { return loadDoc(found.meta, p.page); })).then(function (docs) {
