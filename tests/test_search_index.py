@@ -91,10 +91,12 @@ def test_tokens_and_shards_follow_the_browser_rule():
     assert shard_of("kishida", frozenset({"k", "ki"})) == "kis" and shard_of("ki", frozenset({"k", "ki"})) == "ki_"
 
 
-def test_large_shards_are_split_by_one_more_letter(files, tmp_path):
+def test_large_shards_are_split_by_one_more_letter(files, tmp_path, monkeypatch):
     # The same index with a tiny limit: every letter is split, and entries move to two-letter shards.
+    from builder import search
     from tests.conftest import FIXTURES, copy_project
 
+    monkeypatch.setattr(search, "MAX_PREFIX", 3)
     project = copy_project(FIXTURES / "minimal" / "content", tmp_path / "kb")
     result = check(project / "content")
     small = parse(search_files(assemble(result.kb, result.linked), split_above=10))
