@@ -203,7 +203,7 @@ def search_files(graph: Graph, split_above: int = SPLIT_ABOVE) -> dict[str, str]
 # inert JSON (script_json), loadable by a <script> tag (file://) and importScripts (a worker).
 
 FT_DIR = "search/ft"
-TERM_SHARD_BYTES = 48_000
+TERM_SHARD_BYTES = 24_000
 DOC_SHARD_BYTES = 10_000
 MAX_POSTINGS = 600
 MAX_SECTION_TEXT = 6_000  # characters of a section kept for snippets (and indexed)
