@@ -144,7 +144,7 @@ def build_docs(
     with _timed(timings, "assemble"):
         graph = assemble(result.kb, result.linked)
     with _timed(timings, "render"):
-        pages, page_cache = render_site(graph, templates_dir, previous.pages)
+        pages, page_cache = render_site(graph, templates_dir, previous.pages, workers)
         files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
         files.update(search_files(graph))  # the name index: builder/search.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -393,11 +394,13 @@ def _article_fingerprint(graph: Graph, view, templates: str, extra: str = "") ->
 
 
 def render_site(
-    graph: Graph, templates_dir: Path, previous: dict[str, tuple[str, str]] | None = None
+    graph: Graph, templates_dir: Path, previous: dict[str, tuple[str, str]] | None = None, workers: int = 1
 ) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     """Every page of the site (docs-relative path -> Markdown), and the article pages to cache.
 
     An article page whose fingerprint matches the one in `previous` is reused, not rendered.
+    With workers > 1 the entity and article pages (each a function of the graph alone) are
+    rendered in forked processes; the pages do not depend on the split.
     """
     previous = previous or {}
     page_cache: dict[str, tuple[str, str]] = {}
@@ -418,35 +421,19 @@ def render_site(
         who = by_name.get(" ".join((article.author or "").lower().split()))
         if who:
             authored.setdefault(who, []).append(article)
-    for entity_id, view in graph.entities.items():
-        page = entity_path(entity_id)
-        r.page = page
-        svg = local_graph_svg(graph, entity_id, lambda other, p=page: relative_url(p, entity_path(other)))
-        pages[page] = r.render(
-            "entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view,
-            p=entity_page(graph, entity_id), local_graph=Markdown(svg),
-            authored=authored.get(entity_id, [])
-        )
-    citing = cited_by(graph)
-    authors = author_entities(graph)
-    for article_id, view in graph.articles.items():
-        page = article_path(article_id)
-        author = authors.get(" ".join((view.article.author or "").lower().split()))
-        cites = citing.get(article_id, [])
-        extra = repr((author, author and graph.entities[author].entity.name,
-                      [(e, graph.entities[e].entity.name) for e in cites]))
-        fingerprint = _article_fingerprint(graph, view, templates, extra)
-        cached = previous.get(page)
-        if cached and cached[0] == fingerprint:
-            pages[page] = cached[1]
-        else:
-            r.page = page
-            body = r.article_body(article_id)
-            pages[page] = r.render("article.md.j2", page, view.article.title, view=view, body=body,
-                                   author=author, cited_by=cites,
-                                   month=archive_key(view.article.date.text if view.article.date else None),
-                                   archive_path=archive_path)
-        page_cache[page] = (fingerprint, pages[page])
+    global _JOB
+    _JOB = _PageJob(graph, r, templates, previous, authored, cited_by(graph), by_name)
+    jobs = [("e", entity_id) for entity_id in graph.entities] + [("a", article_id) for article_id in graph.articles]
+    try:
+        done = _in_processes(_render_pages, jobs, workers)
+    finally:
+        _JOB = None
+    for page, fingerprint, markdown in done:
+        if markdown is None:  # an article page as the last build left it
+            markdown = previous[page][1]
+        pages[page] = markdown
+        if fingerprint is not None:
+            page_cache[page] = (fingerprint, markdown)
     for type_id, entity_type in types.items():
         page = type_path(type_id)
         pages[page] = r.render("type.md.j2", page, entity_type.plural, entity_type=entity_type, views=by_type[type_id])
@@ -477,6 +464,76 @@ def render_site(
     pages["graph.md"] = r.render("graph.md.j2", "graph.md", "Graph", {"hide": ["toc"]}, svg=Markdown(svg))
     pages.update(_redirects(graph, r))
     return pages, page_cache
+
+
+@dataclass
+class _PageJob:
+    """What a process rendering entity and article pages needs (set before it forks)."""
+
+    graph: Graph
+    renderer: "Renderer"
+    templates: str
+    previous: dict
+    authored: dict
+    citing: dict
+    authors: dict
+
+
+_JOB: _PageJob | None = None
+
+
+def _render_pages(jobs: list[tuple[str, str]]) -> list[tuple[str, str | None, str | None]]:
+    """(page, fingerprint or None, Markdown or None when the cached page is still good) for each job."""
+    job = _JOB
+    graph, r = job.graph, job.renderer
+    out = []
+    for kind, ident in jobs:
+        if kind == "e":
+            view = graph.entities[ident]
+            page = entity_path(ident)
+            r.page = page
+            svg = local_graph_svg(graph, ident, lambda other, p=page: relative_url(p, entity_path(other)))
+            out.append((page, None, r.render(
+                "entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view,
+                p=entity_page(graph, ident), local_graph=Markdown(svg),
+                authored=job.authored.get(ident, []))))
+            continue
+        view = graph.articles[ident]
+        page = article_path(ident)
+        author = job.authors.get(" ".join((view.article.author or "").lower().split()))
+        cites = job.citing.get(ident, [])
+        extra = repr((author, author and graph.entities[author].entity.name,
+                      [(e, graph.entities[e].entity.name) for e in cites]))
+        fingerprint = _article_fingerprint(graph, view, job.templates, extra)
+        cached = job.previous.get(page)
+        if cached and cached[0] == fingerprint:
+            out.append((page, fingerprint, None))
+            continue
+        r.page = page
+        body = r.article_body(ident)
+        out.append((page, fingerprint, r.render(
+            "article.md.j2", page, view.article.title, view=view, body=body, author=author, cited_by=cites,
+            month=archive_key(view.article.date.text if view.article.date else None), archive_path=archive_path)))
+    return out
+
+
+def _in_processes(function, jobs: list, workers: int) -> list:
+    """function(jobs) in `workers` forked processes, in order: the same list a single call returns.
+
+    A fork copies only the calling thread: a lock another thread holds (a progress bar, a
+    server) would never be released in the children. With other threads running, one process.
+    """
+    import threading
+
+    if workers < 2 or len(jobs) < 64 or threading.active_count() > 1:
+        return function(jobs)
+    import multiprocessing
+
+    size = max(1, len(jobs) // (workers * 8))
+    chunks = [jobs[k: k + size] for k in range(0, len(jobs), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return [item for part in pool.map(function, chunks, chunksize=1) for item in part]
+
 
 
 def _archive_title(key: str) -> str:
