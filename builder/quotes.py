@@ -69,6 +69,17 @@ class Quote:
         return list(dict.fromkeys(s.article_id for s in self.sources))
 
     @property
+    def printings(self) -> list[tuple[str, str, bool]]:
+        """(article id, anchor of its first printing there, printed there only in part) for each
+        article that printed it, in the order of article_ids: one pass over the sources."""
+        anchor: dict[str, str] = {}
+        printed: dict[str, int] = {}
+        for s in self.sources:
+            anchor.setdefault(s.article_id, s.anchor)
+            printed[s.article_id] = printed.get(s.article_id, 0) + len(s.text)
+        return [(a, anchor[a], printed[a] < 0.9 * len(self.text)) for a in anchor]
+
+    @property
     def block(self) -> int:
         return self.sources[0].block if self.sources else -1
 
