@@ -23,6 +23,7 @@ from .errors import RenderError
 from .graph import entity_graph_svg, local_graph_svg
 from .cache import digest
 from .model import PartialDate
+from .parallel import in_processes
 from .pages import (conflict_views, entity_page, home_entities, publisher_of, quote_groups, source_name,
                     timeline)
 from .text import is_plain_prose
@@ -442,7 +443,7 @@ def render_site(
     _JOB = _PageJob(graph, r, templates, previous, authored, cited_by(graph), by_name)
     jobs = [("e", entity_id) for entity_id in graph.entities] + [("a", article_id) for article_id in graph.articles]
     try:
-        done = _in_processes(_render_pages, jobs, workers)
+        done = in_processes(_render_pages, jobs, workers)
     finally:
         _JOB = None
     for page, fingerprint, markdown in done:
@@ -532,25 +533,6 @@ def _render_pages(jobs: list[tuple[str, str]]) -> list[tuple[str, str | None, st
             "article.md.j2", page, view.article.title, view=view, body=body, author=author, cited_by=cites,
             month=archive_key(view.article.date.text if view.article.date else None), archive_path=archive_path)))
     return out
-
-
-def _in_processes(function, jobs: list, workers: int) -> list:
-    """function(jobs) in `workers` forked processes, in order: the same list a single call returns.
-
-    A fork copies only the calling thread: a lock another thread holds (a progress bar, a
-    server) would never be released in the children. With other threads running, one process.
-    """
-    import threading
-
-    if workers < 2 or len(jobs) < 64 or threading.active_count() > 1:
-        return function(jobs)
-    import multiprocessing
-
-    size = max(1, len(jobs) // (workers * 8))
-    chunks = [jobs[k: k + size] for k in range(0, len(jobs), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return [item for part in pool.map(function, chunks, chunksize=1) for item in part]
-
 
 
 def _archive_title(key: str) -> str:
