@@ -215,10 +215,14 @@
       if (!meta || !meta.terms) { return { meta: null, pages: [], terms: [] }; }
       var total = meta.pages || 1;
       return Promise.all(words.map(function (word, i) {
-        var k = shardIndex(meta.terms, word);
-        if (k < 0) { return []; }
-        return load("ft/t" + k).then(function (shard) {
-          return variants(shard || {}, word, prefixLast && i === words.length - 1);
+        var prefix = prefixLast && i === words.length - 1;
+        var k = Math.max(shardIndex(meta.terms, word), 0), shards = [load("ft/t" + k)];
+        // the words an unfinished word begins may run on into the next shard
+        if (prefix && k + 1 < meta.terms.length && meta.terms[k + 1].lastIndexOf(word, 0) === 0) { shards.push(load("ft/t" + (k + 1))); }
+        return Promise.all(shards).then(function (loaded) {
+          var found = [];
+          loaded.forEach(function (shard) { found = found.concat(variants(shard || {}, word, prefix)); });
+          return found;
         });
       })).then(function (perWord) {
         var sections = new Map(), terms = [];
