@@ -199,7 +199,8 @@ def search_files(graph: Graph, split_above: int = SPLIT_ABOVE) -> dict[str, str]
 #
 # What is indexed: an article's every section; an entity page's title and first section (its
 # other sections repeat sentences of the articles, which are indexed where they were written);
-# any other page's title and first section. Every file is one `kbSearchShard(name, data)` call,
+# any other page's title and first section. A page's first section is its <h1>'s (the
+# breadcrumb before it is dropped), at the page's own URL. Every file is one `kbSearchShard(name, data)` call,
 # inert JSON (script_json), loadable by a <script> tag (file://) and importScripts (a worker).
 
 FT_DIR = "search/ft"
@@ -243,6 +244,10 @@ def fulltext_pages(pages: list[tuple[str, list[dict]]]) -> list[tuple[str, list[
     for url, entries in pages:
         kept: list[list[str]] = []
         full = _kind(url) == "article"
+        if (len(entries) > 1 and "#" not in str(entries[0].get("location", ""))
+                and entries[1].get("title") == entries[0].get("title")):
+            # the text before the <h1> (a breadcrumb) and the <h1>'s section: the page is its <h1>'s
+            entries = [{**entries[1], "location": url}, *entries[2:]]
         for n, entry in enumerate(entries):
             if n and not full:
                 break
@@ -360,16 +365,20 @@ WORKER_SHIM = (
 FULL_INDEX_ENV = "KB_SEARCH_INDEX"  # "full": also keep every page's text in search_index.json
 
 
-def write_site_search(site, pages: list[tuple[str, list[dict]]], keep_full: bool = False) -> dict[str, int]:
-    """Write the full-text index into a built site, make Material's search worker kb's and
-    leave Material's search_index.json only its config (the worker needs no docs). Returns
-    the size of each file written, by path under the site. Files of an earlier index that
-    this one does not have are removed (only under search/ft/)."""
-    import json
+def write_site_search(site, pages: list[tuple[str, list[dict]]], keep_full: bool = False,
+                      material: bool = True, fulltext: bool = True) -> dict[str, int]:
+    """Write the full-text index into a built site (`fulltext`), make Material's search worker
+    kb's and leave Material's search_index.json only its config (`material`: the worker needs
+    no docs). Returns the size of each file written, by path under the site. Files of an
+    earlier index that this one does not have are removed (only under search/ft/)."""
     from pathlib import Path
 
     site = Path(site)
     written: dict[str, int] = {}
+    if material:
+        written.update(_material_search(site, keep_full))
+    if not fulltext:
+        return written
     files = fulltext_files(pages)
     folder = site / FT_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -382,6 +391,13 @@ def write_site_search(site, pages: list[tuple[str, list[dict]]], keep_full: bool
         if not target.exists() or target.read_bytes() != data:
             target.write_bytes(data)
         written[path] = len(data)
+    return written
+
+
+def _material_search(site, keep_full: bool) -> dict[str, int]:
+    import json
+
+    written: dict[str, int] = {}
     for worker in sorted((site / "assets" / "javascripts" / "workers").glob("search.*.js")):
         worker.write_text(WORKER_SHIM, encoding="utf-8")
     index = site / "search" / "search_index.json"

@@ -53,8 +53,9 @@ ARTICLE = ("articles/solar-deal/", [
     {"location": "articles/solar-deal/#cited-by", "title": "Cited by", "text": "<p>Acme Corporation</p>"},
     {"location": "articles/solar-deal/#quotes", "title": "Quotes", "text": "<ul><li>quoteword</li></ul>"},
 ])
-ENTITY = ("entities/acme/", [
-    {"location": "entities/acme/", "title": "Acme Corporation", "text": "<p>A maker of anvils.</p>"},
+ENTITY = ("entities/acme/", [  # as html.search_entries gives a kb page: the breadcrumb, then the <h1>'s section
+    {"location": "entities/acme/", "title": "Acme Corporation", "text": "<p>Organisations › Acme Corporation</p>"},
+    {"location": "entities/acme/#acme-corporation", "title": "Acme Corporation", "text": "<p>A maker of anvils.</p>"},
     {"location": "entities/acme/#in-the-sources", "title": "In the sources", "text": "<p>repeated sentence about kyoto</p>"},
 ])
 LIST = ("articles/", [{"location": "articles/", "title": "Articles", "text": "<p>Solar deal signed</p>"},
@@ -80,6 +81,7 @@ def test_what_is_indexed(data):
     terms = {t for name, shard in data.items() if name.startswith("ft/t") for t in shard}
     assert "the" not in terms and "a" not in terms  # stop words
     assert "repeated" not in terms  # an entity page: its first section only
+    assert "organisations" not in terms  # the breadcrumb before the <h1>
     assert "listword" not in terms  # any other page: its first section only
     assert "quoteword" not in terms and "cited" not in terms  # the article template's own sections
     assert doc(data, 0) == ["articles/solar-deal/", [
