@@ -188,7 +188,8 @@ def search_files(graph: Graph, split_above: int = SPLIT_ABOVE) -> dict[str, str]
 # at 10,000 articles). The full-text index below holds the same entries (one per section, from
 # the builder's html.search_entries), split so a query loads only what it needs:
 #
-# - `search/ft/meta.js`: the first term of each term shard and the first page of each doc shard;
+# - `search/ft/meta.js`: the first term of each term shard and the number of pages in each doc
+#   shard (in page order);
 # - `search/ft/t<k>.js`: {term: [df, page, section, weight, page, section, weight, ...]} for a
 #   sorted run of terms (about TERM_SHARD_BYTES each); `page` is the difference to the
 #   posting before it (the first is absolute), `weight` is min(tf, 31) + 32 for a hit in the
@@ -351,7 +352,9 @@ def fulltext_files(pages: list[tuple[str, list[dict]]]) -> dict[str, str]:
         docs.append(item)
         size += len(item) + 1
     flush_docs()
-    meta = {"pages": len(kept), "terms": term_firsts, "docs": doc_firsts}
+    # each doc shard's page count (its first page is the sum of those before): a third of the bytes
+    meta = {"pages": len(kept), "terms": term_firsts,
+            "docs": [b - a for a, b in zip(doc_firsts, doc_firsts[1:] + [len(kept)])]}
     files[f"{FT_DIR}/meta.js"] = f"kbSearchShard(\"ft/meta\",{script_json(meta)});\n"
     return files
 

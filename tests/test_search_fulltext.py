@@ -40,7 +40,8 @@ def postings(data: dict[str, object], term: str) -> tuple[int, list[tuple[int, i
 
 
 def doc(data: dict[str, object], page: int) -> list:
-    firsts = data["ft/meta"]["docs"]
+    counts = data["ft/meta"]["docs"]
+    firsts = [sum(counts[:i]) for i in range(len(counts))]
     k = max(i for i, first in enumerate(firsts) if first <= page)
     return data[f"ft/d{k}"][page - firsts[k]]
 
@@ -107,7 +108,7 @@ def test_shards_split_by_size_and_every_term_is_where_meta_says(monkeypatch):
     data = parse(fulltext_files(pages))
     meta = data["ft/meta"]
     assert len(meta["terms"]) > 5 and meta["terms"] == sorted(meta["terms"])
-    assert len(meta["docs"]) > 5 and meta["docs"] == sorted(meta["docs"])
+    assert len(meta["docs"]) > 5 and sum(meta["docs"]) == 40 and all(n > 0 for n in meta["docs"])
     for n in range(40):
         assert doc(data, n)[0] == f"articles/a{n}/"
         assert postings(data, f"w{n * 7}")[1][0][0] == n

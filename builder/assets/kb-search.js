@@ -14,7 +14,7 @@
 //   loads one (the smallest of its words'). Exact name or alias first, then names it begins,
 //   names holding every word, then names within a typo;
 // - full text (builder/search.py fulltext_files): search/ft/meta.js holds the first term of
-//   each term shard and the first page of each doc shard; a query loads the term shard of each
+//   each term shard and the page count of each doc shard; a query loads the term shard of each
 //   word (postings: page, section, tf, title flag) and the doc shards of the pages it shows,
 //   for their title and the snippet around the hit.
 // Results list names first, then pages by the words they hold, then tf-idf. Snippets and
@@ -213,6 +213,10 @@
   function searchText(words, prefixLast) {
     return load("ft/meta").then(function (meta) {
       if (!meta || !meta.terms) { return { meta: null, pages: [], terms: [] }; }
+      if (!meta.firsts) { // the first page of each doc shard, from their page counts
+        var first = 0;
+        meta.firsts = (meta.docs || []).map(function (n) { var at = first; first += n; return at; });
+      }
       var total = meta.pages || 1;
       return Promise.all(words.map(function (word, i) {
         var prefix = prefixLast && i === words.length - 1;
@@ -263,9 +267,9 @@
   }
 
   function loadDoc(meta, page) {
-    var k = shardIndex(meta.docs, page);
+    var k = shardIndex(meta.firsts, page);
     if (k < 0) { return Promise.resolve(null); }
-    return load("ft/d" + k).then(function (docs) { return docs ? docs[page - meta.docs[k]] || null : null; });
+    return load("ft/d" + k).then(function (docs) { return docs ? docs[page - meta.firsts[k]] || null : null; });
   }
 
   // --- snippets -------------------------------------------------------------------------------
