@@ -109,10 +109,32 @@ def _default(value):
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default, check_circular=False).encode
+_CHUNK = 1 << 20
+
+
+def _dump_chunks(data):
+    """The cache as JSON text, in pieces of about _CHUNK characters: one entry at a time goes
+    through json's C encoder, so no text of the whole cache is ever held (it was several
+    hundred MB at 1,000 articles). The text is what one json.dumps of it all would write."""
+    pending: list[str] = []
+    size = 0
+    for n, (name, part) in enumerate(data.items()):
+        pending.append(("{" if n == 0 else ",") + _encode(name) + ":{")
+        for i, (key, value) in enumerate(part.items()):
+            text = ("," if i else "") + _encode(key) + ":" + _encode(_shallow(value))
+            pending.append(text)
+            size += len(text)
+            if size >= _CHUNK:
+                yield "".join(pending)
+                pending, size = [], 0
+        pending.append("}")
+    pending.append("}")
+    yield "".join(pending)
+
+
 def _dumps(data) -> bytes:
-    prepared = {name: {k: _shallow(v) for k, v in part.items()} for name, part in data.items()}
-    return json.dumps(prepared, ensure_ascii=False, separators=(",", ":"), default=_default,
-                      check_circular=False).encode("utf-8", "surrogatepass")
+    return "".join(_dump_chunks(data)).encode("utf-8", "surrogatepass")
 
 
 def _decoder():
@@ -250,9 +272,6 @@ def write_cache(cache_dir: Path | None, cache: BuildCache, previous: BuildCache 
     last = {"inputs": cache.inputs, "outputs": cache.outputs, "diagnostics": cache.diagnostics,
             "silenced": list(cache.silenced), "text_bytes": cache.text_bytes}
     data = {"blocks": cache.blocks, "links": cache.links, "pages": cache.pages, "html": cache.html, "last": last}
-    payload = gzip.compress(_dumps(data), compresslevel=1, mtime=0)
-    rest = _header() + b"\n" + payload
-    mac = hmac.new(key, rest, "sha256").hexdigest().encode()
     target = cache_dir / CACHE_FILE
     if os.path.lexists(target) and not os.path.islink(target) and not os.path.isfile(target):
         raise OSError(errno.EISDIR if os.path.isdir(target) else errno.EEXIST,
@@ -260,6 +279,28 @@ def write_cache(cache_dir: Path | None, cache: BuildCache, previous: BuildCache 
     tmp = cache_dir / (CACHE_FILE + ".tmp")
     if os.path.lexists(tmp):
         os.unlink(tmp)
+    rest_head = _header() + b"\n"
+    mac = hmac.new(key, rest_head, "sha256")
     with open(tmp, "xb") as f:
-        f.write(mac + b"\n" + rest)
+        f.write(b"0" * mac.digest_size * 2 + b"\n" + rest_head)  # the MAC goes here once it is known
+        sink = _MacWriter(f, mac)
+        with gzip.GzipFile(filename="", mode="wb", compresslevel=1, fileobj=sink, mtime=0) as stream:
+            for chunk in _dump_chunks(data):
+                stream.write(chunk.encode("utf-8", "surrogatepass"))
+        f.seek(0)
+        f.write(mac.hexdigest().encode())
     os.replace(tmp, cache_dir / CACHE_FILE)
+
+
+class _MacWriter:
+    """A file for GzipFile to write to: the bytes go to `f` and into the MAC."""
+
+    def __init__(self, f, mac):
+        self.f, self.mac = f, mac
+
+    def write(self, data) -> int:
+        self.mac.update(data)
+        return self.f.write(data)
+
+    def flush(self) -> None:
+        self.f.flush()
