@@ -113,6 +113,8 @@ def normalised_script_digest(text: str) -> str:
 
 def is_safe_url(value: str) -> bool:
     """A relative URL, a fragment or an http(s)/mailto URL; as a browser reads it."""
+    if ":" not in value:
+        return True  # no scheme without a colon (most URLs kb writes: relative ones)
     cleaned = CONTROL_AND_SPACE.sub("", value)  # browsers drop tabs and newlines inside URLs
     scheme = SCHEME.match(cleaned)
     return scheme is None or scheme.group(1).lower() in WEB_SCHEMES
@@ -153,8 +155,8 @@ class _PageChecker(HTMLParser):
         if tag in VOID_ELEMENTS:
             return
         self.stack.append(tag)
-        classes = (dict(attrs).get("class") or "").split()
-        if tag == "article" and "md-content__inner" in classes and self.content_depth is None:
+        if (tag == "article" and self.content_depth is None
+                and "md-content__inner" in (dict(attrs).get("class") or "").split()):
             self.content_depth = len(self.stack)
             self.has_content_region = True
         if tag == "title":
