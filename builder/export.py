@@ -136,14 +136,8 @@ def _mentions(graph: Graph):
             }
 
 
-def to_json(graph: Graph) -> str:
-    """The export as JSON text: one top-level field a line, and one record a line inside the lists.
-
-    Each record is written by json's C encoder (an indented dump goes through its pure-Python
-    encoder: ~10x the time, and a chunk list several times the text's size at its peak).
-    The first two lines are as they always were ("{" and the version): `kb export` knows an
-    earlier export by them.
-    """
+def _json_parts(graph: Graph) -> list[str]:
+    """to_json's text in a few pieces (the records of one list are one piece)."""
     data = export_data(graph, lazy=True)
     dump = json.JSONEncoder(ensure_ascii=False).encode
     parts = ["{\n"]
@@ -155,7 +149,23 @@ def to_json(graph: Graph) -> str:
         records = ",\n  ".join(map(dump, value))
         parts += ["[\n  ", records, "\n ]"] if records else ["[]"]
     parts.append("\n}\n")
-    return "".join(parts)
+    return parts
+
+
+def to_json(graph: Graph) -> str:
+    """The export as JSON text: one top-level field a line, and one record a line inside the lists.
+
+    Each record is written by json's C encoder (an indented dump goes through its pure-Python
+    encoder: ~10x the time, and a chunk list several times the text's size at its peak).
+    The first two lines are as they always were ("{" and the version): `kb export` knows an
+    earlier export by them.
+    """
+    return "".join(_json_parts(graph))
+
+
+def to_json_bytes(graph: Graph) -> bytes:
+    """to_json's text as UTF-8: half the memory of the text for the site's copy (files may be bytes)."""
+    return b"".join(part.encode("utf-8") for part in _json_parts(graph))
 
 
 CSV_TABLES = {
