@@ -122,15 +122,26 @@ def _escape_value(value: Any) -> Any:
     return escape_text(str(value))
 
 
+_ENVIRONMENTS: dict[str, tuple[jinja2.Environment, jinja2.Environment]] = {}
+
+
+def _environments(templates_dir: str) -> tuple[jinja2.Environment, jinja2.Environment]:
+    """The Jinja environments for a templates folder, kept for the next build in this process
+    (kb serve): their compiled templates are reused until a template file changes on disk."""
+    if templates_dir not in _ENVIRONMENTS:
+        loader = jinja2.FileSystemLoader(templates_dir)
+        common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=True)
+        _ENVIRONMENTS[templates_dir] = (jinja2.Environment(autoescape=False, finalize=_escape_value, **common),
+                                        jinja2.Environment(autoescape=True, **common))
+    return _ENVIRONMENTS[templates_dir]
+
+
 class Renderer:
     def __init__(self, graph: Graph, templates_dir: Path):
         self.graph = graph
         self.kb = graph.kb
-        loader = jinja2.FileSystemLoader(str(templates_dir))
-        common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True)
-        self.env = jinja2.Environment(autoescape=False, finalize=_escape_value, **common)
-        self.html_env = jinja2.Environment(autoescape=True, **common)
+        self.env, self.html_env = _environments(str(templates_dir))
         self.env.globals.update(
             entity_link=self.entity_link,
             article_link=self.article_link,
