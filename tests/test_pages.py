@@ -209,3 +209,25 @@ def test_a_capitalised_key_is_an_unknown_field_not_a_union_member(project: Path)
     assert "content/entities/odd.yaml:1:1: error: unknown field 'A'" in result.stdout
     assert "content/entities/odd.yaml:1:1: error: missing required field 'name'" in result.stdout
     assert "error: unknown field 'Type' (did you mean 'type'?)" in result.stdout
+
+
+def test_quotes_page_shows_the_most_quoted_in_full_and_lists_the_rest() -> None:
+    """At archive scale the Quotes page stays a page: the 50 most quoted speakers show their
+    first 5 quotes (their own page has all), the others are listed by name, unattributed
+    quotes are capped; shipped-size content is unaffected."""
+    from types import SimpleNamespace
+
+    from builder.pages import QUOTES_PER_SPEAKER, SPEAKERS_IN_FULL, UNATTRIBUTED_SHOWN, quote_groups
+    from builder.quotes import Quote
+
+    entities = {f"p{n:03d}": SimpleNamespace(entity=SimpleNamespace(name=f"Person {n:03d}")) for n in range(80)}
+    quotes = [Quote(f"words {n} {k}", f"p{n:03d}", []) for n in range(80) for k in range(1 + n % 9)]
+    quotes += [Quote(f"nobody {k}", None, []) for k in range(250)]
+    groups = quote_groups(SimpleNamespace(entities=entities, quotes=quotes))
+    assert len(groups.named) == SPEAKERS_IN_FULL == 50
+    counts = [total for _, _, total in groups.named]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 9
+    assert all(len(shown) == min(QUOTES_PER_SPEAKER, total) for _, shown, total in groups.named)
+    assert len(groups.others) == 30 and [s for s, _ in groups.others] == sorted(s for s, _ in groups.others)
+    assert {s for s, _ in groups.others}.isdisjoint(s for s, _, _ in groups.named)
+    assert len(groups.unattributed) == UNATTRIBUTED_SHOWN and groups.unattributed_total == 250
