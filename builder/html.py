@@ -384,9 +384,50 @@ def _pm_list_looseness(tokens: list[Token], lines: list[str]) -> list[Token]:
     return tokens
 
 
-def _tokens(text: str, env: dict) -> list[Token]:
+def _fast_tokens(pieces: list) -> list[Token]:
+    """html_fast.render_blocks' pieces as tokens: HTML as it is, headings as heading tokens
+    (render_page gives them their ids and permalinks)."""
     tokens: list[Token] = []
+    html: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            html.append(piece)
+            continue
+        if html:
+            token = Token("html_block", "", 0)
+            token.content = "".join(html)
+            tokens.append(token)
+            html = []
+        level, inner = piece
+        opener = Token("heading_open", f"h{level}", 1)
+        opener.block = True
+        child = Token("html_inline", "", 0)
+        child.content = inner
+        inline = Token("inline", "", 0)
+        inline.children = [child]
+        closer = Token("heading_close", f"h{level}", -1)
+        closer.block = True
+        tokens.extend((opener, inline, closer))
+    if html:
+        token = Token("html_block", "", 0)
+        token.content = "".join(html)
+        tokens.append(token)
+    return tokens
+
+
+def _tokens(text: str, env: dict) -> list[Token]:
+    from .html_fast import render_blocks
+
+    tokens: list[Token] = []
+    rewrite = env.get("rewrite")
     for seg in _segments(text):
+        if seg.kind == "md" and rewrite is not None:
+            fast = render_blocks(seg.text, rewrite)
+            if fast is not None:
+                pieces, ids = fast
+                env.setdefault("ids", []).extend(ids)
+                tokens.extend(_fast_tokens(pieces))
+                continue
         if seg.kind == "md":
             md = _MD if "|" in seg.text else _MD_NO_TABLES
             tokens.extend(_pm_list_looseness(md.parse(seg.text, env), seg.text.split("\n")))
@@ -575,7 +616,7 @@ def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta
 
         env["rewrite"] = rewrite
     tokens = _merge_blockquotes(_tokens(markdown, env))
-    used: set[str] = set()
+    used: set[str] = set(env.get("ids", ()))
     for t in tokens:
         if t.attrs.get("id"):
             used.add(str(t.attrs["id"]))
