@@ -212,8 +212,14 @@ def _inline(state) -> None:
                 m = _BLOCK_ATTRS.match(content[cut + 1:])
                 if m:
                     attrs, content = m.group(1), content[:cut]
-            html = render_inline(content, rewrite)
+            ids: list[str] = []
+            # `{x} [a](b){.c}` on the last line is no attribute list: markdown-it's tokens decide
+            # nor is a paragraph that is one `{...}` line
+            html = (render_inline(content, rewrite, ids)
+                    if (attrs is None or "}" not in attrs) and not content.startswith("{") else None)
             if html is not None:
+                # the ids its attribute lists set are taken, as markdown-it's tokens would say
+                state.env.setdefault("ids", []).extend(ids)
                 if attrs is not None:
                     opener = tokens[i - 1]
                     target = opener
@@ -511,6 +517,65 @@ def rewrite_link(href: str, page: str, files: frozenset[str] | set[str], directo
     return urlunsplit(("", "", rel, query, anchor))
 
 
+class Links:
+    """rewrite_link for many pages against one set of files, each href worked out once per
+    directory: a link's relative URL depends on the page only through its directory, except
+    for a target at or below the page's own URL, which is worked out exactly."""
+
+    def __init__(self, files: frozenset[str] | set[str], directory_urls: bool = True):
+        self.files = files
+        self.directory_urls = directory_urls
+        self.entries: dict[tuple, tuple] = {}
+
+    def for_page(self, page: str, looked_up: set[str]):
+        files, directory_urls, entries = self.files, self.directory_urls, self.entries
+        page_dir = posixpath.dirname(page)
+        own = page_url(page, directory_urls)
+        dirname, _, basename = own.rpartition("/")
+        a = _norm_parts(dirname if "." in basename else own)
+        n = len(a)
+        prefix = (page_dir, tuple(a[:-1]), n)
+        last = a[-1] if n else None
+
+        def rewrite(href: str) -> str:
+            key = (prefix, href)
+            entry = entries.get(key)
+            if entry is None:
+                entry = entries[key] = self._entry(href, page_dir, a)
+            target, generic, b = entry
+            if target is not None:
+                looked_up.add(target)
+            if b is None:
+                return generic
+            if n and len(b) >= n and b[n - 1] == last:
+                return rewrite_link(href, page, files, directory_urls)  # at or below the page itself
+            return generic
+
+        return rewrite
+
+    def _entry(self, href: str, page_dir: str, a: list[str]) -> tuple:
+        """(docs file looked up or None, the rewritten href for a page in this directory whose
+        own last URL part is not the target's, the target URL's parts or None if unchanged)."""
+        scheme, netloc, path, query, anchor = urlsplit(href)
+        if scheme or netloc or href.startswith(("/", "\\")) or not path:
+            return None, href, None
+        path = unquote(path)
+        target = posixpath.normpath(posixpath.join(page_dir, path).lstrip("/"))
+        if target not in self.files:
+            return target, href, None
+        url = page_url(target, self.directory_urls)
+        b = _norm_parts(url)
+        other = a[:-1] + ["\x00"] if a else []
+        common = 0
+        for x, y in zip(other, b):
+            if x != y:
+                break
+            common += 1
+        rel = "/".join([".."] * (len(other) - common) + b[common:]) or "."
+        rel = rel + "/" if url.endswith("/") else rel
+        return target, urlunsplit(("", "", rel, query, anchor)), b
+
+
 def _text_of(children: list[Token]) -> str:
     """The heading's inner text as Python-Markdown's toc sees it (tags stripped)."""
     parts = []
@@ -598,22 +663,20 @@ def source_digest(markdown_without_front_matter: str) -> str:
 
 
 def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta: dict | None = None,
-                title: str = "", fast: bool = True, directory_urls: bool = True) -> PageHtml:
-    """One generated page's body HTML, toc and search entries, as MkDocs + Material make them."""
+                title: str = "", fast: bool = True, directory_urls: bool = True,
+                links: Links | None = None) -> PageHtml:
+    """One generated page's body HTML, toc and search entries, as MkDocs + Material make them.
+
+    `links` (for these files and directory_urls) may be shared by many pages."""
     m = _FRONT.match(markdown)
     if m:
         markdown = markdown[m.end():]
     env: dict = {}
     looked_up: set[str] = set()
+    if links is None or links.files is not files or links.directory_urls != directory_urls:
+        links = Links(files, directory_urls)
+    rewrite = links.for_page(page, looked_up)
     if fast:
-        memo: dict[str, str] = {}
-
-        def rewrite(href: str) -> str:
-            out = memo.get(href)
-            if out is None:
-                out = memo[href] = rewrite_link(href, page, files, directory_urls, looked_up)
-            return out
-
         env["rewrite"] = rewrite
     tokens = _merge_blockquotes(_tokens(markdown, env))
     used: set[str] = set(env.get("ids", ()))
@@ -643,11 +706,11 @@ def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta
                 if c.type == "link_open":
                     href = c.attrGet("href")
                     if href:
-                        c.attrSet("href", rewrite_link(str(href), page, files, directory_urls, looked_up))
+                        c.attrSet("href", rewrite(str(href)))
                 elif c.type == "image":
                     src = c.attrGet("src")
                     if src:
-                        c.attrSet("src", rewrite_link(str(src), page, files, directory_urls, looked_up))
+                        c.attrSet("src", rewrite(str(src)))
     body = _MD.renderer.render(tokens, _MD.options, env)
     url = page_url(page, directory_urls)
     return PageHtml(body, _nest_stack(flat), search_entries(body, url, title, meta or {}), tuple(sorted(looked_up)),
@@ -671,6 +734,7 @@ def _front_matter(markdown: str) -> dict:
 
 _FILES: frozenset[str] = frozenset()
 _DIRECTORY_URLS = True
+_LINKS: Links | None = None
 # A change to this converter invalidates every cached body.
 _SOURCE = __import__("hashlib").sha256(open(__file__, "rb").read()).hexdigest()
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
@@ -679,7 +743,8 @@ _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 def _render_one(item: tuple[str, str]) -> tuple[str, PageHtml]:
     page, markdown = item
     meta = _front_matter(markdown)
-    out = render_page(markdown, page, _FILES, meta, str(meta.get("title", "")), directory_urls=_DIRECTORY_URLS)
+    out = render_page(markdown, page, _FILES, meta, str(meta.get("title", "")), directory_urls=_DIRECTORY_URLS,
+                      links=_LINKS)
     out.body = _SEARCH_ATTRS.sub("", out.body)  # as Material's search plugin does
     return page, out
 
@@ -697,7 +762,7 @@ def render_bodies(
     (or still does not): MkDocs rewrites only links to files it has. With workers > 1 the
     pages are converted in forked processes; the result does not depend on the split.
     """
-    global _FILES, _DIRECTORY_URLS
+    global _FILES, _DIRECTORY_URLS, _LINKS
     from .cache import digest
 
     previous = previous or {}
@@ -717,6 +782,7 @@ def render_bodies(
             todo.append((page, markdown))
         keys[page] = key
     _FILES, _DIRECTORY_URLS = files, directory_urls
+    _LINKS = Links(files, directory_urls)
     import threading
 
     # A fork copies only the calling thread; a lock held by another thread (a progress bar,
@@ -729,7 +795,7 @@ def render_bodies(
             done = pool.map(_render_one, todo, chunksize=max(1, len(todo) // (workers * 8)))
     else:
         done = [_render_one(item) for item in todo]
-    _FILES = frozenset()
+    _FILES, _LINKS = frozenset(), None
     out.update(done)
     for page, key in keys.items():
         cache[page] = (key, tuple(sorted(files.intersection(out[page].targets))), out[page])

@@ -285,8 +285,8 @@ class _Blocks:
         self.rewrite = rewrite
         self.ids = ids  # ids builder.html's toc must treat as taken
 
-    def inline(self, src: str, collect: bool = False) -> str:
-        html = render_inline(src, self.rewrite, self.ids if collect else None)
+    def inline(self, src: str) -> str:
+        html = render_inline(src, self.rewrite, self.ids)
         if html is None:
             raise GiveUp
         return html
@@ -300,6 +300,8 @@ class _Blocks:
         attrs = None
         if len(lines) > 1 and lines[-1].endswith("}"):
             m = _BLOCK_ATTR_LINE.match(lines[-1])
+            if m and "}" in m.group(1):
+                raise GiveUp  # `{x} [a](b){.c}`: markdown-it's tokens decide
             if m:
                 attrs = m.group(1)
                 lines = lines[:-1]
@@ -327,7 +329,7 @@ class _Blocks:
                 content = m.group(2)
                 if not content or content[0] == " " or "{" in content or '"' in content:
                     raise GiveUp
-                out.append((len(m.group(1)), self.inline(content, True)))
+                out.append((len(m.group(1)), self.inline(content)))
                 i += 1
             elif ch == ">":
                 if prev_quote:
@@ -341,8 +343,11 @@ class _Blocks:
                     i += 1
                 if i < n and lines[i]:
                     raise GiveUp  # a lazy continuation line
+                body = self.run(inner, False)
+                if not body:
+                    raise GiveUp  # markdown-it writes <blockquote></blockquote>
                 out.append("<blockquote>\n")
-                out.extend(self.run(inner, False))
+                out.extend(body)
                 out.append("</blockquote>\n")
                 quote = True
             elif ch == "|":
@@ -375,23 +380,27 @@ class _Blocks:
             mm = _ORDERED.match(line)
             return line[mm.end():] if mm and mm.group(2) == marker else None
 
-        items: list[tuple[list[str], bool]] = []  # (lines, blank line before)
+        items: list[tuple[list[str], bool, list[str]]] = []  # (lines, blank line before, nested items)
         blank = False
         while True:
             text = text_of(lines[i])
             if not text or not _line_ok(text):
                 raise GiveUp
             item = [text]
+            nested: list[str] = []
             i += 1
             while i < n and lines[i]:
                 cont = lines[i]
                 if text_of(cont) is not None:
                     break  # the next item, no blank line between
-                if not cont.startswith("  "):
-                    raise GiveUp  # a lazy line, or another kind of list
-                item.append(cont.lstrip(" "))
+                if cont.startswith("    - "):
+                    nested.append(cont[6:])  # a nested list of one-line items, ending the item
+                elif nested or not cont.startswith("  "):
+                    raise GiveUp  # a lazy line, another kind of list, text after a nested list
+                else:
+                    item.append(cont.lstrip(" "))
                 i += 1
-            items.append((item, blank))
+            items.append((item, blank, nested))
             k = i
             while k < n and not lines[k]:
                 k += 1
@@ -402,12 +411,22 @@ class _Blocks:
                 i = k
                 continue
             break
-        tight_mi = not any(b for _, b in items[1:])  # markdown-it's own tightness
+        tight_mi = not any(b for _, b, _ in items[1:])  # markdown-it's own tightness
         tag = "ul" if m is None else "ol"
         start_attr = f' start="{start_value}"' if start_value not in (None, 1) else ""
         out.append(f"<{tag}{start_attr}>\n")
-        for k, (item, blank_before) in enumerate(items):
+        for k, (item, blank_before, nested) in enumerate(items):
             html, attrs = self.paragraph(item)
+            if nested:
+                if not tight_mi or attrs:
+                    raise GiveUp
+                inner = []
+                for text in nested:
+                    if not text or not _line_ok(text):
+                        raise GiveUp
+                    inner.append(f"<li>{self.inline(text)}</li>\n")
+                out.append(f"<li>{html}\n<ul>\n{''.join(inner)}</ul>\n</li>\n")
+                continue
             # Python-Markdown's looseness (builder.html._pm_list_looseness)
             loose = (k > 0 and blank_before) or (k + 1 < len(items) and items[k + 1][1])
             attr_html = self.attrs(attrs) if attrs else ""
@@ -457,7 +476,7 @@ class _Blocks:
                 if text != cell.strip():
                     raise GiveUp  # other white space at an end: markdown-it trims differently
                 style = f' style="text-align:{align}"' if align else ""
-                parts.append(f"<{tag}{style}>{self.inline(text, True) if text else ''}</{tag}>\n")
+                parts.append(f"<{tag}{style}>{self.inline(text) if text else ''}</{tag}>\n")
             parts.append("</tr>\n")
             if r == 0:
                 parts.append("</thead>\n")
