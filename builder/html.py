@@ -215,8 +215,10 @@ def _inline(state) -> None:
             ids: list[str] = []
             # `{x} [a](b){.c}` on the last line is no attribute list: markdown-it's tokens decide
             # nor is a paragraph that is one `{...}` line
+            # and spaces before the attribute line make a break markdown-it's tokens decide on
             html = (render_inline(content, rewrite, ids)
-                    if (attrs is None or "}" not in attrs) and not content.startswith("{") else None)
+                    if (attrs is None or ("}" not in attrs and not content.endswith(" ")))
+                    and not content.startswith("{") else None)
             if html is not None:
                 # the ids its attribute lists set are taken, as markdown-it's tokens would say
                 state.env.setdefault("ids", []).extend(ids)
@@ -607,10 +609,20 @@ _TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 _SKIP_BLOCKS = re.compile(r"<(script|style|object)\b.*?</\1>", re.S | re.I)
 
 
+_KEEP_NAMES = "(?:p|code|pre|li|ol|ul|sub|sup)(?![a-zA-Z0-9])"
+_DROP_TAG = re.compile(rf"<(?!/?{_KEEP_NAMES})/?[a-zA-Z][a-zA-Z0-9]*[^>]*>")
+_KEEP_TAG = re.compile(rf"<(/?)({_KEEP_NAMES})[^>]+>")  # with attributes: bare ones stay as they are
+# where dropping the other tags first could change what the kept ones' pattern sees
+_TAGS_UNSURE = re.compile(r"</?[a-z0-9]*[A-Z]|<[^>]*<|<(?![a-zA-Z]|/[a-zA-Z])")
+
+
 def _search_text(fragment: str) -> str:
     fragment = _SKIP_BLOCKS.sub(" ", fragment)
-    fragment = _TAG_NAME.sub(lambda m: f"<{m.group(1)}{m.group(2).lower()}>"
-                             if m.group(2).lower() in _SEARCH_KEEP else "", fragment)
+    if _TAGS_UNSURE.search(fragment):
+        fragment = _TAG_NAME.sub(lambda m: f"<{m.group(1)}{m.group(2).lower()}>"
+                                 if m.group(2).lower() in _SEARCH_KEEP else "", fragment)
+    else:  # the same in two passes without a call per tag
+        fragment = _KEEP_TAG.sub(lambda m: f"<{m.group(1)}{m.group(2)}>", _DROP_TAG.sub("", fragment))
     return " ".join(fragment.split()).replace("&quot;", '"')  # Material escapes text without quotes
 
 

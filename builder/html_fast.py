@@ -498,7 +498,10 @@ def render_blocks(text: str, rewrite) -> tuple[list, list[str]] | None:
         # a heading's, a table row's); elsewhere they may make a hard break
         for k, line in enumerate(lines):
             if line.endswith(" "):
-                if k + 1 < len(lines) and lines[k + 1].strip(" "):
+                nxt = lines[k + 1] if k + 1 < len(lines) else ""
+                # the next line ends the block (blank, another item or row), or is one the
+                # paragraph rules below give up on (so the strip never reaches the output)
+                if nxt.strip(" ") and not nxt.startswith(("- ", "|", "    - ")) and not _ORDERED.match(nxt):
                     return None
                 lines[k] = line.rstrip(" ")
     ids: list[str] = []
