@@ -527,7 +527,7 @@ class Links:
     def __init__(self, files: frozenset[str] | set[str], directory_urls: bool = True):
         self.files = files
         self.directory_urls = directory_urls
-        self.entries: dict[tuple, tuple] = {}
+        self.entries: dict[tuple, dict[str, tuple]] = {}  # (directory, URL parts...) -> href -> entry
 
     def for_page(self, page: str, looked_up: set[str]):
         files, directory_urls, entries = self.files, self.directory_urls, self.entries
@@ -538,20 +538,20 @@ class Links:
         n = len(a)
         prefix = (page_dir, tuple(a[:-1]), n)
         last = a[-1] if n else None
+        known = entries.get(prefix)
+        if known is None:
+            known = entries[prefix] = {}
 
         def rewrite(href: str) -> str:
-            key = (prefix, href)
-            entry = entries.get(key)
+            entry = known.get(href)
             if entry is None:
-                entry = entries[key] = self._entry(href, page_dir, a)
+                entry = known[href] = self._entry(href, page_dir, a)
             target, generic, b = entry
             if target is not None:
                 looked_up.add(target)
-            if b is None:
+            if b is None or not n or len(b) < n or b[n - 1] != last:
                 return generic
-            if n and len(b) >= n and b[n - 1] == last:
-                return rewrite_link(href, page, files, directory_urls)  # at or below the page itself
-            return generic
+            return rewrite_link(href, page, files, directory_urls)  # at or below the page itself
 
         return rewrite
 

@@ -27,6 +27,8 @@ _TAG = re.compile(
     r"""<(?:[A-Za-z][A-Za-z0-9\-]*(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*/?|/[A-Za-z][A-Za-z0-9\-]*\s*)>"""
 )
 _DEST = re.compile(r"\(([^\s()<>\\\"'`]+)\)")
+# [label](destination) whose label holds none of _SPECIAL (so run() would only escape it)
+_SIMPLE_LINK = re.compile(r"\[([^\\&*\[\]{<_`!\n]*)\]\(([^\s()<>\\\"'`]+)\)")
 _BRACKET_STOP = re.compile(r"[\\\[\]`<]")
 _BAD_PROTOCOL = re.compile(r"(?i)^(vbscript|javascript|file|data):")
 _ATTRS = re.compile(r"\{:?[ ]*([^\}\n ][^\n]*?)[ ]*\}")
@@ -60,11 +62,19 @@ def _flanks(src: str, start: int, end: int) -> tuple[bool, bool]:
     return left, right
 
 
-def _attr_html(attrs: str, existing: list[tuple[str, str]], ids: list | None = None) -> str:
-    from .html import parse_attrs
+_PARSED_ATTRS: dict[str, list[tuple[str, str]]] = {}
 
+
+def _attr_html(attrs: str, existing: list[tuple[str, str]], ids: list | None = None) -> str:
+    parsed = _PARSED_ATTRS.get(attrs)
+    if parsed is None:
+        from .html import parse_attrs
+
+        parsed = parse_attrs(attrs)
+        if len(_PARSED_ATTRS) < 100_000:
+            _PARSED_ATTRS[attrs] = parsed
     out = list(existing)
-    for key, value in parse_attrs(attrs):
+    for key, value in parsed:
         if key == "class":
             for n, (k, v) in enumerate(out):
                 if k == "class":
@@ -138,7 +148,19 @@ class _Inline:
             elif ch == "[":
                 if in_link:
                     raise GiveUp
-                pos = self.link(k, end, out)
+                lm = _SIMPLE_LINK.match(src, k, end)
+                if lm is None or _BAD_PROTOCOL.match(lm.group(2)):
+                    pos = self.link(k, end, out)
+                    continue
+                # a label with nothing to parse in it: link() would give the same
+                href = self.rewrite(lm.group(2))
+                pos = lm.end()
+                if pos < end and src[pos] == "{":
+                    attrs, pos = self._attrs_after(pos, end)
+                    if attrs:
+                        out.append(f"<a{_attr_html(attrs, [('href', href)], self.ids)}>{_escape(lm.group(1))}</a>")
+                        continue
+                out.append(f'<a href="{_escape(href)}">{_escape(lm.group(1))}</a>')
             elif ch == "*":
                 pos = self.emphasis(k, end, out, in_link)
             elif ch == "{":
