@@ -273,16 +273,23 @@ _MARKDOWN_ATTR = re.compile(r"""\s+markdown(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\
 
 def _find_close(lines: list[str], start: int, tag: str, first_rest: str) -> int:
     """The index of the line closing `tag` opened on line `start` (nesting counted)."""
-    open_re = re.compile(rf"<{tag}(?=[\s>/])", re.I)
-    close_re = re.compile(rf"</{tag}\s*>", re.I)
+    res = _TAG_RES.get(tag)
+    if res is None:
+        res = _TAG_RES[tag] = (re.compile(rf"<{tag}(?=[\s>/])", re.I), re.compile(rf"</{tag}\s*>", re.I))
+    open_re, close_re = res
     depth = 1 + len(open_re.findall(first_rest)) - len(close_re.findall(first_rest))
     if depth <= 0:
         return start
     for k in range(start + 1, len(lines)):
-        depth += len(open_re.findall(lines[k])) - len(close_re.findall(lines[k]))
-        if depth <= 0:
-            return k
+        line = lines[k]
+        if "<" in line:  # (a line without one opens and closes nothing)
+            depth += len(open_re.findall(line)) - len(close_re.findall(line))
+            if depth <= 0:
+                return k
     return -1
+
+
+_TAG_RES: dict[str, tuple[re.Pattern, re.Pattern]] = {}
 
 
 @dataclass
@@ -757,7 +764,8 @@ def _render_one(item: tuple[str, str]) -> tuple[str, PageHtml]:
     meta = _front_matter(markdown)
     out = render_page(markdown, page, _FILES, meta, str(meta.get("title", "")), directory_urls=_DIRECTORY_URLS,
                       links=_LINKS)
-    out.body = _SEARCH_ATTRS.sub("", out.body)  # as Material's search plugin does
+    if "data-search-" in out.body:
+        out.body = _SEARCH_ATTRS.sub("", out.body)  # as Material's search plugin does
     return page, out
 
 
