@@ -55,8 +55,14 @@ _TAGS = re.compile(r"<[^>]*>")
 def slugify(value: str, separator: str = "-") -> str:
     """Python-Markdown's toc slugify (MkDocs' default)."""
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    value = _SLUG_DROP.sub("", value).strip().lower()
+    if separator == "-":
+        return _SLUG_SPACE.sub("-", value)
     return re.sub(r"[{}\s]+".format(separator), separator, value)
+
+
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+_SLUG_SPACE = re.compile(r"[-\s]+")
 
 
 def unique(ident: str, ids: set[str]) -> str:
@@ -633,6 +639,10 @@ def _search_text(fragment: str) -> str:
     return " ".join(fragment.split()).replace("&quot;", '"')  # Material escapes text without quotes
 
 
+_HEADING_ID = re.compile(r'\bid="([^"]*)"')
+_HEADERLINK = re.compile(r'<a class="headerlink".*?</a>', re.S)
+
+
 def search_entries(body: str, url: str, title: str, meta: dict) -> list[dict]:
     """Material's search entries (one per section) for a page body built here."""
     search = meta.get("search") or {}
@@ -647,8 +657,8 @@ def search_entries(body: str, url: str, title: str, meta: dict) -> list[dict]:
     k = 1
     while k < len(parts):
         heading, text = parts[k], parts[k + 2]
-        m = re.search(r'\bid="([^"]*)"', heading)
-        inner = re.sub(r'<a class="headerlink".*?</a>', "", heading, flags=re.S)
+        m = _HEADING_ID.search(heading)
+        inner = _HEADERLINK.sub("", heading)
         sections.append((m.group(1) if m else "", " ".join(_TAGS.sub("", inner).split()), text))
         k += 3
     for n, (ident, head, text) in enumerate(sections):
