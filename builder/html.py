@@ -629,9 +629,15 @@ _KEEP_TAG = re.compile(rf"<(/?)({_KEEP_NAMES})[^>]+>")  # with attributes: bare 
 _TAGS_UNSURE = re.compile(r"</?[a-z0-9]*[A-Z]|<[^>]*<|<(?![a-zA-Z]|/[a-zA-Z])")
 
 
-def _search_text(fragment: str) -> str:
-    fragment = _SKIP_BLOCKS.sub(" ", fragment)
-    if _TAGS_UNSURE.search(fragment):
+_SKIP_START = re.compile(r"<(?:script|style|object)\b", re.I)
+
+
+def _search_text(fragment: str, skip: bool = True, sure: bool = False) -> str:
+    """`skip`: the body may hold a script, style or object block; `sure`: the body (and so,
+    with those blocks blanked out, this section of it) has nothing _TAGS_UNSURE finds."""
+    if skip:
+        fragment = _SKIP_BLOCKS.sub(" ", fragment)
+    if not sure and _TAGS_UNSURE.search(fragment):
         fragment = _TAG_NAME.sub(lambda m: f"<{m.group(1)}{m.group(2).lower()}>"
                                  if m.group(2).lower() in _SEARCH_KEEP else "", fragment)
     else:  # the same in two passes without a call per tag
@@ -661,9 +667,11 @@ def search_entries(body: str, url: str, title: str, meta: dict) -> list[dict]:
         inner = _HEADERLINK.sub("", heading)
         sections.append((m.group(1) if m else "", " ".join(_TAGS.sub("", inner).split()), text))
         k += 3
+    skip = _SKIP_START.search(body) is not None
+    sure = _TAGS_UNSURE.search(body) is None
     for n, (ident, head, text) in enumerate(sections):
         location = url + (f"#{ident}" if ident and n else "")
-        entry = {"location": location, "title": head or title, "text": _search_text(text)}
+        entry = {"location": location, "title": head or title, "text": _search_text(text, skip, sure)}
         if "boost" in search:
             entry["boost"] = search["boost"]
         entries.append(entry)
