@@ -359,3 +359,39 @@ def test_link_cache_equals_rewrite_link() -> None:
                 checked += 1
             assert looked == expected_looked, page
     assert checked == 2 * len(pages) * len(hrefs)
+
+
+def test_search_entries_equal_single_pass_tag_strip() -> None:
+    """Search entries' text (tags dropped in two passes, guards checked once per body) equals the
+    straightforward single pass over each section, on random bodies with awkward markup."""
+    import random
+
+    from builder import html as h
+
+    def reference(body: str, url: str, title: str) -> list[dict]:
+        parts = h._HEADING_SPLIT.split(body)
+        sections = []
+        if parts[0] or len(parts) == 1 or not parts[1].startswith("<h1"):
+            sections.append(("", "", parts[0]))
+        for k in range(1, len(parts), 3):
+            m = re.search(r'\bid="([^"]*)"', parts[k])
+            inner = re.sub(r'<a class="headerlink".*?</a>', "", parts[k], flags=re.S)
+            sections.append((m.group(1) if m else "", " ".join(re.sub(r"<[^>]*>", "", inner).split()), parts[k + 2]))
+        out = []
+        for n, (ident, head, text) in enumerate(sections):
+            text = re.sub(r"<(script|style|object)\b.*?</\1>", " ", text, flags=re.S | re.I)
+            text = re.sub(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>", lambda m: f"<{m.group(1)}{m.group(2).lower()}>"
+                          if m.group(2).lower() in ("p", "code", "pre", "li", "ol", "ul", "sub", "sup") else "", text)
+            out.append({"location": url + (f"#{ident}" if ident and n else ""), "title": head or title,
+                        "text": " ".join(text.split()).replace("&quot;", '"')})
+        return out
+
+    pieces = ["<p>", "</p>", "<P class='x'>", "<pre>", "<prEs>", "<p_x>", '<li id="1">', "</LI>", "<b>", "</b>",
+              '<a href="x">', "<", ">", "<<b>p>", "<p title='<b>'>", "text", " ", "&quot;", "<code>", "<sup1>", "</ ul>",
+              '<ol start="3">', "<script>x<p>y</script>", "<STYLE>s</STYLE>", "<br/>", "<!-- c -->", "<1>",
+              '<h2 id="a">A<a class="headerlink" href="#a" title="Permanent link">&para;</a></h2>', '<h1 id="t">T</h1>',
+              "<h3>x <b>y</b></h3>", "\n"]
+    r = random.Random(5)
+    for _ in range(20000):
+        body = "".join(r.choice(pieces) for _ in range(r.randint(1, 14)))
+        assert h.search_entries(body, "u/", "T", {}) == reference(body, "u/", "T"), body
