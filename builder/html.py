@@ -772,8 +772,11 @@ def _front_matter(markdown: str) -> dict:
 _FILES: frozenset[str] = frozenset()
 _DIRECTORY_URLS = True
 _LINKS: Links | None = None
-# A change to this converter invalidates every cached body.
-_SOURCE = __import__("hashlib").sha256(open(__file__, "rb").read()).hexdigest()
+# A change to this converter (this file or its fast paths) invalidates every cached body.
+_SOURCE = __import__("hashlib").sha256(b"".join(
+    open(__import__("os").path.join(__import__("os").path.dirname(__file__), name), "rb").read()
+    for name in ("html.py", "html_fast.py")
+)).hexdigest()
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
 
