@@ -22,6 +22,7 @@ Reproduced here:
 from __future__ import annotations
 
 import html as htmlmod
+import os
 import posixpath
 import re
 import unicodedata
@@ -774,8 +775,7 @@ _DIRECTORY_URLS = True
 _LINKS: Links | None = None
 # A change to this converter (this file or its fast paths) invalidates every cached body.
 _SOURCE = __import__("hashlib").sha256(b"".join(
-    open(__import__("os").path.join(__import__("os").path.dirname(__file__), name), "rb").read()
-    for name in ("html.py", "html_fast.py")
+    open(os.path.join(os.path.dirname(__file__), name), "rb").read() for name in ("html.py", "html_fast.py")
 )).hexdigest()
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
