@@ -108,6 +108,12 @@ class KbPlugin(BasePlugin):
 
     child: int | None = None
     dirty = False
+    # kb serve keeps one plugin for all its rebuilds: the builder's cache stays in memory
+    # between them (written to build/cache at the first build and when the server stops),
+    # and the site's files already checked against the allowlist are not read again.
+    warm = None
+    unsaved: Path | None = None
+    checked_files: dict[str, tuple[int, int]] = {}
     nav = None
     elsewhere: frozenset = frozenset()
 
@@ -199,6 +205,8 @@ class KbPlugin(BasePlugin):
                 html=True,
                 workers=_workers(),
                 directory_urls=bool(config.use_directory_urls),
+                warm=self.warm if self.serving else None,
+                persist=not (self.serving and self.warm is not None),
             )
         except ContentError as exc:
             for line in report_lines(exc.diagnostics, verbose=verbose, silenced=exc.silenced):
@@ -213,6 +221,9 @@ class KbPlugin(BasePlugin):
         except BuilderError as exc:
             raise Abort(f"kb: {exc}") from None
         self.bodies = result.html
+        if self.serving:
+            self.unsaved = root / "build" / "cache" if self.warm is not None else None
+            self.warm = result.cache
         self.order: list[str] = []
         for line in report_lines(result.diagnostics, verbose=verbose, silenced=result.silenced):
             log.info(line)
@@ -315,12 +326,32 @@ class KbPlugin(BasePlugin):
             (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # kb may replace this folder
         # Pages MkDocs copies as they are (kb's alias redirects) get the same check.
         if os.environ.get("KB_SITE_CHECKS_MARKUP") != "1":
-            static = find_site_offences(config.site_dir, extra_script_paths(config), frozenset(self.checked))
+            skip = set(self.checked)
+            if self.serving:  # a file as it was when an earlier rebuild found it clean is not read again
+                files = {p.relative_to(site).as_posix(): p.stat() for p in site.rglob("*.html")}
+                state = {name: (st.st_size, st.st_mtime_ns) for name, st in files.items()}
+                skip.update(name for name, known in state.items() if self.checked_files.get(name) == known)
+            static = find_site_offences(config.site_dir, extra_script_paths(config), frozenset(skip))
             for offence in static:
                 print(offence, flush=True)
             self.offences += static
+        if self.serving:
+            dirty = {o.split(":", 1)[0] for o in map(str, self.offences)}
+            self.checked_files = {name: known for name, known in state.items() if name not in dirty} \
+                if os.environ.get("KB_SITE_CHECKS_MARKUP") != "1" else {}
         if self.offences and not self.serving:
             raise Abort(f"kb: {len(self.offences)} piece(s) of markup outside the allowlist; see above")
+
+    def on_shutdown(self) -> None:
+        """kb serve is stopping: write the cache its rebuilds kept in memory."""
+        if self.unsaved is not None and self.warm is not None:
+            from .cache import write_cache
+
+            try:
+                write_cache(self.unsaved, self.warm)
+            except OSError as exc:
+                log.warning(f"kb: could not write the build cache: {exc}")
+            self.unsaved = None
 
     def on_serve(self, server, config, builder, **_kwargs):
         root = Path(config.config_file_path).resolve().parent

@@ -60,6 +60,7 @@ class BuildResult:
     silenced: frozenset[str] = frozenset()
     html: dict = field(default_factory=dict)  # page -> builder.html.PageHtml, when asked for
     html_rendered: int = 0  # bodies converted in this build (the rest came from the cache)
+    cache: BuildCache | None = None  # what the next build may reuse (kb serve keeps it in memory)
 
 
 @contextmanager
@@ -119,13 +120,19 @@ def build_docs(
     html: bool = False,
     workers: int = 1,
     directory_urls: bool = True,
+    warm: BuildCache | None = None,
+    persist: bool = True,
 ) -> BuildResult:
     """Generate the Markdown site into docs_dir. Raises ContentError and writes nothing on any error.
 
     With html, also each page's body HTML as MkDocs would render it (builder/html.py), for
     the MkDocs plugin; `workers` processes share that work.
+
+    `warm` is the cache the last build in this process returned (BuildResult.cache): a
+    server rebuilding after each edit reuses it instead of reading build/cache again. With
+    `persist` false the new cache is not written (the caller writes it later, write_cache).
     """
-    previous = read_cache(cache_dir)
+    previous = warm if warm is not None else read_cache(cache_dir)
     templates_dir = templates_dir or DEFAULT_TEMPLATES
     start = time.perf_counter()
     inputs = (input_digest(content_dir, templates_dir, Path(__file__).resolve().parent / "assets") + f"/{root}" + ("/strict" if strict else "")
@@ -135,7 +142,7 @@ def build_docs(
         # nothing this build reads has changed, and build/docs is as the last build left it
         bodies = {page: entry[2] for page, entry in sorted(previous.html.items())} if html else {}
         return BuildResult(previous.diagnostics, {"load": time.perf_counter() - start}, previous.text_bytes,
-                           0, len(previous.outputs), 0, None, frozenset(previous.silenced), bodies, 0)
+                           0, len(previous.outputs), 0, None, frozenset(previous.silenced), bodies, 0, previous)
     result = check(content_dir, root, previous)
     fatal = fatal_count(result.diagnostics, silenced=result.silenced, strict=strict)
     if fatal or result.kb is None or result.linked is None:
@@ -144,7 +151,7 @@ def build_docs(
     with _timed(timings, "assemble"):
         graph = assemble(result.kb, result.linked)
     with _timed(timings, "render"):
-        pages, page_cache = render_site(graph, templates_dir, previous.pages)
+        pages, page_cache = render_site(graph, templates_dir, previous.pages, workers)
         files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
         files.update(search_files(graph))  # the name index: builder/search.py
@@ -169,8 +176,9 @@ def build_docs(
             result.cache.diagnostics = list(result.diagnostics)
             result.cache.silenced = tuple(sorted(result.silenced))
             result.cache.text_bytes = result.text_bytes
-        write_cache(cache_dir, result.cache, previous)
+        if persist:
+            write_cache(cache_dir, result.cache, previous)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
-        report.written, report.unchanged, report.removed, graph, result.silenced, bodies, rendered,
+        report.written, report.unchanged, report.removed, graph, result.silenced, bodies, rendered, result.cache,
     )

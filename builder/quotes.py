@@ -69,6 +69,17 @@ class Quote:
         return list(dict.fromkeys(s.article_id for s in self.sources))
 
     @property
+    def printings(self) -> list[tuple[str, str, bool]]:
+        """(article id, anchor of its first printing there, printed there only in part) for each
+        article that printed it, in the order of article_ids: one pass over the sources."""
+        anchor: dict[str, str] = {}
+        printed: dict[str, int] = {}
+        for s in self.sources:
+            anchor.setdefault(s.article_id, s.anchor)
+            printed[s.article_id] = printed.get(s.article_id, 0) + len(s.text)
+        return [(a, anchor[a], printed[a] < 0.9 * len(self.text)) for a in anchor]
+
+    @property
     def block(self) -> int:
         return self.sources[0].block if self.sources else -1
 
@@ -885,21 +896,34 @@ def merge_quotes(quotes: list[Quote], articles: dict[str, Article]) -> list[Quot
     merged: list[Quote] = []
     normals: list[str] = []
     index: dict[str, list[int]] = {}
+    # The same words by the same speaker (a syndicated story) find the same home: a candidate
+    # passed over once fails for good (its words never change, and its speaker only goes from
+    # unknown to known, which agrees with nobody new), so only the home itself is checked again.
+    homes: dict[tuple, int] = {}
     for quote in ordered:
         fragments = _fragments(quote.text) or [_normal(quote.text)]
-        first = " ".join(max(fragments, key=len).split()[:SHINGLE])
-        home = None
-        for candidate in index.get(first, []):
-            if all(f in normals[candidate] for f in fragments) and _speakers_agree(merged[candidate].speaker, quote.speaker):
-                home = candidate
-                break
+        key = (tuple(fragments), quote.speaker)
+        home = homes.get(key)
+        if home is not None and not _speakers_agree(merged[home].speaker, quote.speaker):
+            home = None
+        if home is None:
+            first = " ".join(max(fragments, key=len).split()[:SHINGLE])
+            for candidate in index.get(first, []):
+                if all(f in normals[candidate] for f in fragments) and _speakers_agree(merged[candidate].speaker, quote.speaker):
+                    home = candidate
+                    break
         if home is None:
             merged.append(Quote(quote.text, quote.speaker, list(quote.sources), quote.speaker_text))
             normal = _normal(quote.text)
             normals.append(normal)
-            for shingle in _shingles(normal):
+            shingles = _shingles(normal)
+            for shingle in shingles:
                 index.setdefault(shingle, []).append(len(merged) - 1)
+            first = " ".join(max(fragments, key=len).split()[:SHINGLE])
+            if first in shingles and all(f in normal for f in fragments):  # where the search would find it
+                homes[key] = len(merged) - 1
             continue
+        homes[key] = home
         target = merged[home]
         target.sources.extend(quote.sources)
         if target.speaker is None and quote.speaker is not None:

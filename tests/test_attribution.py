@@ -287,3 +287,56 @@ def test_quotes_know_their_paragraph(result):
 def test_the_exact_words_are_kept(result):
     [quote] = result.linked["apostrophes-are-not-marks"].quotes
     assert quote.text == "We were never asked about any of it"
+
+
+def _merge_by_scanning(quotes, articles):
+    """merge_quotes as it was before its cache of homes: every candidate scanned for every quote."""
+    from builder.quotes import SHINGLE, Quote, _date_key, _fragments, _normal, _shingles, _speakers_agree
+
+    ordered = sorted(quotes, key=lambda q: (-len(_normal(q.text)), q.sources[0].article_id, q.text))
+    merged, normals, index = [], [], {}
+    for quote in ordered:
+        fragments = _fragments(quote.text) or [_normal(quote.text)]
+        first = " ".join(max(fragments, key=len).split()[:SHINGLE])
+        home = next((c for c in index.get(first, []) if all(f in normals[c] for f in fragments)
+                     and _speakers_agree(merged[c].speaker, quote.speaker)), None)
+        if home is None:
+            merged.append(Quote(quote.text, quote.speaker, list(quote.sources), quote.speaker_text))
+            normals.append(_normal(quote.text))
+            for shingle in _shingles(normals[-1]):
+                index.setdefault(shingle, []).append(len(merged) - 1)
+            continue
+        target = merged[home]
+        target.sources.extend(quote.sources)
+        if target.speaker is None and quote.speaker is not None:
+            target.speaker, target.speaker_text = quote.speaker, quote.speaker_text
+        elif target.speaker_text is None and quote.speaker == target.speaker:
+            target.speaker_text = quote.speaker_text
+    for quote in merged:
+        quote.sources.sort(key=lambda s: (_date_key(articles.get(s.article_id)), s.article_id))
+    return sorted(merged, key=lambda q: (q.speaker or "~", q.sources[0].article_id, q.text))
+
+
+def test_merging_repeated_quotes_equals_scanning_every_candidate() -> None:
+    """The same words quoted again (syndicated stories) skip the candidate scan, with the same result."""
+    import copy
+    import random
+
+    from builder.quotes import Quote, QuoteSource, merge_quotes
+
+    words = "we will invest in japan and the cloud is growing fast for all our customers today".split()
+    for seed in range(400):
+        rng = random.Random(seed)
+        base = [" ".join(rng.choice(words) for _ in range(rng.randint(2, 12))) for _ in range(6)]
+        quotes = []
+        for i in range(rng.randint(1, 40)):
+            text = rng.choice(base)
+            if rng.random() < 0.3:
+                cut = text.split()[rng.randint(0, 3):]
+                text = " ".join(cut[: rng.randint(1, 8)]) or text
+            elif rng.random() < 0.15:
+                text = f"{text} ... {rng.choice(base)}"
+            speaker = rng.choice([None, None, "a", "b"])
+            quotes.append(Quote(text, speaker, [QuoteSource(f"a{rng.randint(0, 9)}", f"p{i}", text, speaker)],
+                                rng.choice([None, "x"])))
+        assert merge_quotes(copy.deepcopy(quotes), {}) == _merge_by_scanning(copy.deepcopy(quotes), {}), seed

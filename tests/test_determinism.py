@@ -46,3 +46,22 @@ def test_source_date_epoch_comes_from_the_last_commit_when_unset(tmp_path: Path,
     assert source_date_epoch(repo) == "1712707200"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "42")
     assert source_date_epoch(repo) == "42"
+
+
+def test_front_matter_is_what_pyyaml_writes() -> None:
+    """The page front matter goes through libyaml only where it writes what PyYAML writes."""
+    import random
+
+    import yaml
+
+    from builder.render import front_matter
+
+    titles = ["Microsoft", "yes", "null", "1.0", "2024-01-01", "a: b", "- x", "# y", "Kishida’s “plan” — 中文",
+              "Emoji 😀 title", "BOM\ufeffinside", "long " * 40, "x\ufeff " * 30, "'quoted'", '"double"', "&amp; &lt;"]
+    rng = random.Random(7)
+    pool = [chr(rng.randint(0x20, 0x7e)) for _ in range(200)] + [chr(rng.randint(0xa0, 0xffff)) for _ in range(200)]
+    titles += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 120))) for _ in range(3000)]
+    for title in titles:
+        for meta in ({}, {"search": {"boost": 4}}, {"hide": ["toc"]}):
+            front = {"title": " ".join(title.split()), **meta}
+            assert front_matter(front) == yaml.safe_dump(front, allow_unicode=True, sort_keys=True), title

@@ -60,6 +60,17 @@ def test_serve_rebuilds_on_content_change_and_keeps_the_last_good_site(project: 
         entity.write_text("name: Springfield\ntype: place\n")
         template.write_text(template.read_text().replace("## Relations", "## Relations (edited template)"))
         _wait_for(lambda: "Relations (edited template)" in (_get(f"http://127.0.0.1:{port}/entities/acme/") or ""), 60)
+        cache = project / "build" / "cache" / "kb-cache.json.gz"
+        before = cache.stat().st_mtime_ns  # written by the first build; rebuilds keep theirs in memory
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=30)
+    # stopping the server writes the cache of its last rebuild: the next `kb build` starts from it
+    assert cache.stat().st_mtime_ns > before, log.read_text()
+    from builder.cache import read_cache
+    from builder.pipeline import build_docs  # noqa: F401  (the classes the cache holds)
+
+    warm = read_cache(cache.parent)
+    acme = warm.html.get("entities/acme.md")
+    assert acme is not None, (len(warm.html), sorted(warm.html)[:5], warm.inputs)
+    assert "Relations (edited template)" in acme[2].body

@@ -158,6 +158,34 @@ def test_two_processes_give_the_same_bodies(tmp_path: Path) -> None:
         assert serial[page] == parallel[page], page
 
 
+def test_two_processes_give_the_same_markdown(tmp_path: Path) -> None:
+    """Entity and article pages rendered in 2 forked processes equal the serial render, and a
+    template that fails in a worker is reported as it is in one process."""
+    from builder.assemble import assemble
+    from builder.errors import RenderError
+    from builder.pipeline import check
+    from builder.render import render_site
+
+    result = check(ROOT / "content", ROOT)
+    graph = assemble(result.kb, result.linked)
+    templates = ROOT / "templates"
+    serial, serial_cache = render_site(graph, templates, workers=1)
+    parallel, parallel_cache = render_site(graph, templates, workers=2)
+    assert len(graph.entities) + len(graph.articles) >= 64  # enough pages to fork
+    assert list(serial) == list(parallel) and serial == parallel
+    assert serial_cache == parallel_cache
+    broken = tmp_path / "templates"
+    shutil.copytree(templates, broken)
+    (broken / "entity.md.j2").write_text("{{ view.no_such_field }}\n", encoding="utf-8")
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(RenderError) as raised:
+            render_site(graph, broken, workers=workers)
+        messages.append(str(raised.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("templates/entity.md.j2:1:1: error: template failed: UndefinedError: ")
+
+
 def test_cached_bodies_follow_their_links(tmp_path: Path) -> None:
     """A cached body is reused only while the pages it links to exist exactly as before."""
     pages = {"a.md": "[b](b.md) and [c](c.md)\n", "b.md": "# B\n"}
