@@ -272,12 +272,14 @@ def render_inline(src: str, rewrite, ids: list | None = None) -> str | None:
 # --- blocks --------------------------------------------------------------------------------------
 #
 # A Markdown segment (md_in_html already split off) made only of the block shapes the
-# templates write: ATX headings, paragraphs (a last `{: attrs }` line included), flat bullet
-# and ordered lists of one-paragraph items, pipe tables and blockquotes of paragraphs.
-# Anything else (indented or lazy lines, nested lists, setext headings, rules, html blocks,
-# reference definitions, tabs, trailing spaces...) gives up, and the caller parses the
-# segment with markdown-it as before. The HTML is what markdown-it's renderer writes for the
-# tokens it would build, after builder.html's list looseness (Python-Markdown's rules).
+# templates write: ATX headings, paragraphs (a last `{: attrs }` line included), bullet and
+# ordered lists of one-paragraph items (in a tight list, an item may end with a nested bullet
+# list of one-line items), pipe tables and blockquotes of paragraphs. Anything else (indented
+# or lazy lines, other nesting, setext headings, rules, html blocks, reference definitions,
+# tabs, trailing spaces that could make a break, white space markdown-it would trim...)
+# gives up, and the caller parses the segment with markdown-it as before. The HTML is what
+# markdown-it's renderer writes for the tokens it would build, after builder.html's list
+# looseness (Python-Markdown's rules).
 
 _HR = re.compile(r"^(?:(?:\*[ ]*){3,}|(?:-[ ]*){3,}|(?:_[ ]*){3,})$")
 _ORDERED = re.compile(r"^([0-9]{1,9})([.)]) ")
@@ -330,6 +332,8 @@ class _Blocks:
         for line in lines[1:]:
             if not _line_ok(line):
                 raise GiveUp
+        if lines[0][0].isspace() or lines[-1][-1].isspace():
+            raise GiveUp  # markdown-it strips the paragraph (str.strip: any white space)
         return self.inline("\n".join(lines)), attrs
 
     def run(self, lines: list[str], top: bool) -> list:
@@ -349,8 +353,9 @@ class _Blocks:
                 if not top or not m or line.endswith("#") or line.endswith(" "):
                     raise GiveUp
                 content = m.group(2)
-                if not content or content[0] == " " or "{" in content or '"' in content:
-                    raise GiveUp
+                if (not content or content[0].isspace() or content[-1].isspace() or "{" in content
+                        or '"' in content or "&quot;" in content or "&#" in content):
+                    raise GiveUp  # (the toc writes a quote mark as it is: markdown-it's tokens decide)
                 out.append((len(m.group(1)), self.inline(content)))
                 i += 1
             elif ch == ">":
@@ -377,6 +382,8 @@ class _Blocks:
                     raise GiveUp
                 i = self.table(lines, i, out)
             elif line.startswith(_BULLET_START) or ("0" <= ch <= "9" and _ORDERED.match(line)):
+                if not top:
+                    raise GiveUp  # list looseness looks at the quoted lines, `>` and all
                 i = self.list(lines, i, out)
             else:
                 if not _line_ok(line):
@@ -512,8 +519,8 @@ class _Blocks:
 def render_blocks(text: str, rewrite) -> tuple[list, list[str]] | None:
     """A Markdown segment as HTML pieces (str) and headings ((level, inner HTML)), and the
     ids builder.html's toc must treat as taken; None when the segment leaves the subset."""
-    if "\t" in text or "\r" in text:
-        return None
+    if "\t" in text or "\r" in text or "\x00" in text:
+        return None  # (markdown-it normalises these first)
     lines = text.split("\n")
     if " \n" in text or text.endswith(" "):
         # trailing spaces: markdown-it strips them at the end of a block (a paragraph's,

@@ -282,7 +282,7 @@ def _random_markdown(r, mild: bool) -> str:
              "[idx](index.md)", "[sub](sub/x.md)", "[q](x.md?a=1#b)", "(since 2023)", "Pub, 1 May 2024."]
     cells = list(words)
     if not mild:
-        words += ["&copy;", "`code`", "_u_", "&foo;", "&#38;", "a\\|b", "#tag", "x*y", "1.", "{x}", "\\[1\\]"]
+        words += ["\u00a0nbsp\u00a0", "\x00", "&quot;q&quot;", "&#34;", "- li", "\u2003", "&copy;", "`code`", "_u_", "&foo;", "&#38;", "a\\|b", "#tag", "x*y", "1.", "{x}", "\\[1\\]"]
         cells += ["a\\|b", "\\[1\\]"]
     hostile = 0.03 if mild else 0.2
 
@@ -328,7 +328,7 @@ def _random_markdown(r, mild: bool) -> str:
         return "\n".join([row(), delim] + [row() for _ in range(r.randint(0, 3))])
 
     def quote():
-        lines = ["> " + text(), ">", "> — X, [P](a.md#p4)"] + ([] if mild else [">> nested", "lazy"])
+        lines = ["> " + text(), ">", "> — X, [P](a.md#p4)"] + ([] if mild else [">> nested", "lazy", "> - a", "> 1. b"])
         return "\n".join(r.choice(lines) for _ in range(r.randint(1, 4)))
 
     blocks = [r.choice([para, para, heading, listing, table, quote])() for _ in range(r.randint(1, 8))]
@@ -423,3 +423,23 @@ def test_search_entries_equal_single_pass_tag_strip() -> None:
     for _ in range(20000):
         body = "".join(r.choice(pieces) for _ in range(r.randint(1, 14)))
         assert h.search_entries(body, "u/", "T", {}) == reference(body, "u/", "T"), body
+
+
+BLOCK_EDGE_CASES = [
+    "\u00a0lead para\n\nnext",  # white space markdown-it strips from a paragraph (str.strip)
+    "para ends\u00a0\n\nx",
+    "- \u2003item\n- b\n",
+    "# &quot;Q&quot; heading\n\n## &#34;x",  # the toc writes these as a quote mark
+    "> - a\n>\n> - b\n",  # list looseness sees the `>` lines as not blank
+    "a\x00b [l](a.md)\n",  # markdown-it normalises NUL first
+    "- a  \n- b\n\n| x | y |  \n|---|---|\n| 1 | 2 |  \n",  # trailing spaces that end a block
+    "1. one\n    - nested *a:* [In](#src-1)\n    - two\n10. ten\n    - n\n11. last\n",
+    "1. one\n\n2. two\n    {: #p2 }\n3. three\n    {: .c }\n",  # attributes lost on hidden paragraphs
+]
+
+
+@pytest.mark.parametrize("markdown", BLOCK_EDGE_CASES)
+def test_block_fast_path_edge_cases(markdown: str) -> None:
+    files = frozenset({"a.md", "x.md"})
+    fast, slow = render_page(markdown, "x.md", files), render_page(markdown, "x.md", files, fast=False)
+    assert (fast.body, fast.toc, fast.search) == (slow.body, slow.toc, slow.search)
