@@ -113,6 +113,8 @@ def normalised_script_digest(text: str) -> str:
 
 def is_safe_url(value: str) -> bool:
     """A relative URL, a fragment or an http(s)/mailto URL; as a browser reads it."""
+    if ":" not in value:
+        return True  # no scheme without a colon (most URLs kb writes: relative ones)
     cleaned = CONTROL_AND_SPACE.sub("", value)  # browsers drop tabs and newlines inside URLs
     scheme = SCHEME.match(cleaned)
     return scheme is None or scheme.group(1).lower() in WEB_SCHEMES
@@ -153,8 +155,8 @@ class _PageChecker(HTMLParser):
         if tag in VOID_ELEMENTS:
             return
         self.stack.append(tag)
-        classes = (dict(attrs).get("class") or "").split()
-        if tag == "article" and "md-content__inner" in classes and self.content_depth is None:
+        if (tag == "article" and self.content_depth is None
+                and "md-content__inner" in (dict(attrs).get("class") or "").split()):
             self.content_depth = len(self.stack)
             self.has_content_region = True
         if tag == "title":
@@ -355,6 +357,44 @@ def find_site_offences(site_dir, extra_scripts: tuple[str, ...] = (), skip: froz
             continue
         offences += find_offences(name, path.read_text(encoding="utf-8", errors="replace"), extra_scripts)
     return offences
+
+
+def checked_digest(html: str) -> str | None:
+    """The digest of the bytes MkDocs writes for a page, when checking the page's text is checking
+    exactly what find_site_offences reads back from that file (strict UTF-8, no carriage return
+    for the newline translation of a text read to change); None otherwise."""
+    if "\r" in html:
+        return None
+    try:
+        data = html.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return hashlib.sha256(data).hexdigest()
+
+
+def site_offence_lines(site_dir, extra_scripts: tuple[str, ...] = (),
+                       verified: dict[str, tuple[str, list[str]]] | None = None) -> list[str]:
+    """find_site_offences, as lines, taking the result of an earlier check of the same bytes.
+
+    `verified` maps a page (relative to the site) to the digest of the bytes checked
+    (checked_digest) and the offences found there; a file holding other bytes is checked here.
+    """
+    from pathlib import Path
+
+    site_dir = Path(site_dir)
+    verified = verified or {}
+    lines: list[str] = []
+    for path in sorted(site_dir.rglob("*.html")):
+        name = path.relative_to(site_dir).as_posix()
+        known = verified.get(name)
+        if known is not None:
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() == known[0]:
+                lines += known[1]
+                continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines += [str(d) for d in find_offences(name, text, extra_scripts)]
+    return lines
 
 
 def extra_script_paths(config) -> tuple[str, ...]:

@@ -6,7 +6,7 @@
 - each page's body HTML (builder/html.py), keyed by its Markdown and the files it links to;
 - what the last build read and wrote, so that a build with nothing changed does nothing.
 
-The cache is data only: JSON (gzip-compressed) holding plain values and the fields of
+The cache is data only: JSON lines (gzip-compressed), one `[part, key, value]` a line, holding plain values and the fields of
 kb's own dataclasses, never code (it used to be a pickle, which runs code when loaded).
 It is read only when its header matches this kb (cache version and a digest of the
 builder's source) and its HMAC verifies with a key that only this user can read
@@ -22,17 +22,19 @@ import errno
 import gzip
 import hashlib
 import hmac
+import io
 import json
 import os
 import secrets
 import stat
 import sys
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-CACHE_VERSION = 6  # 4: link results carry nested mentions, surname mentions and speaker_text; 5: JSON, not
-# pickle; 6: page bodies and the last build's inputs
+CACHE_VERSION = 7  # 4: link results carry nested mentions, surname mentions and speaker_text; 5: JSON, not
+# pickle; 6: page bodies and the last build's inputs; 7: one entry a line (written and read a line at a time)
 CACHE_FILE = "kb-cache.json.gz"
 KEY_FILE = "key"
 _OLD_FILES = ("kb-cache.pickle",)
@@ -109,10 +111,28 @@ def _default(value):
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def _dumps(data) -> bytes:
-    prepared = {name: {k: _shallow(v) for k, v in part.items()} for name, part in data.items()}
-    return json.dumps(prepared, ensure_ascii=False, separators=(",", ":"), default=_default,
-                      check_circular=False).encode("utf-8", "surrogatepass")
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default, check_circular=False).encode
+_CHUNK = 1 << 20
+
+
+def _dump_lines(data: dict[str, dict]):
+    """The cache as JSON lines, `[part, key, value]`, in pieces of about _CHUNK characters.
+
+    One entry at a time goes through json's C encoder, so no text of the whole cache is held
+    (it was several hundred MB at 1,000 articles); JSON escapes newlines inside strings, so
+    each entry is one line, and a reader parses one line at a time.
+    """
+    pending: list[str] = []
+    size = 0
+    for name, part in data.items():
+        for key, value in part.items():
+            line = _encode([name, key, _shallow(value)]) + "\n"
+            pending.append(line)
+            size += len(line)
+            if size >= _CHUNK:
+                yield "".join(pending)
+                pending, size = [], 0
+    yield "".join(pending)
 
 
 def _decoder():
@@ -213,21 +233,30 @@ def read_cache(cache_dir: Path | None) -> BuildCache:
         key = _read_key(cache_dir)
         if key is None:
             return BuildCache()
-        raw = (cache_dir / CACHE_FILE).read_bytes()
+        with open(cache_dir / CACHE_FILE, "rb") as f:
+            mac = f.readline().rstrip(b"\n")
+            header = f.readline()
+            payload = f.read()  # compressed: a fraction of what it holds
     except OSError:
         return BuildCache()
-    mac, _, rest = raw.partition(b"\n")
-    header, _, payload = rest.partition(b"\n")
-    if header != _header() or not hmac.compare_digest(mac, hmac.new(key, rest, "sha256").hexdigest().encode()):
+    check = hmac.new(key, header, "sha256")
+    check.update(payload)
+    if header != _header() + b"\n" or not hmac.compare_digest(mac, check.hexdigest().encode()):
         return BuildCache()
     try:
-        data = json.loads(gzip.decompress(payload), object_hook=_decoder())
+        data: dict[str, dict] = {"blocks": {}, "links": {}, "pages": {}, "html": {}, "last": {}}
+        hook = _decoder()
+        with gzip.GzipFile(fileobj=io.BytesIO(payload), mode="rb") as stream:
+            del payload
+            for line in stream:  # one entry at a time: never the whole text at once
+                name, entry, value = json.loads(line, object_hook=hook)
+                data[name][entry] = value
         last = data["last"]
         cache = BuildCache(CACHE_VERSION, data["blocks"], data["links"], data["pages"], data["html"],
                            last["inputs"], last["outputs"], list(last["diagnostics"]), tuple(last["silenced"]),
                            last["text_bytes"])
         cache.stored = _fingerprint(cache)
-    except (ValueError, TypeError, KeyError, OSError, EOFError, RecursionError):
+    except (ValueError, TypeError, KeyError, OSError, EOFError, RecursionError, zlib.error):
         return BuildCache()
     return cache
 
@@ -250,9 +279,6 @@ def write_cache(cache_dir: Path | None, cache: BuildCache, previous: BuildCache 
     last = {"inputs": cache.inputs, "outputs": cache.outputs, "diagnostics": cache.diagnostics,
             "silenced": list(cache.silenced), "text_bytes": cache.text_bytes}
     data = {"blocks": cache.blocks, "links": cache.links, "pages": cache.pages, "html": cache.html, "last": last}
-    payload = gzip.compress(_dumps(data), compresslevel=1, mtime=0)
-    rest = _header() + b"\n" + payload
-    mac = hmac.new(key, rest, "sha256").hexdigest().encode()
     target = cache_dir / CACHE_FILE
     if os.path.lexists(target) and not os.path.islink(target) and not os.path.isfile(target):
         raise OSError(errno.EISDIR if os.path.isdir(target) else errno.EEXIST,
@@ -260,6 +286,28 @@ def write_cache(cache_dir: Path | None, cache: BuildCache, previous: BuildCache 
     tmp = cache_dir / (CACHE_FILE + ".tmp")
     if os.path.lexists(tmp):
         os.unlink(tmp)
+    rest_head = _header() + b"\n"
+    mac = hmac.new(key, rest_head, "sha256")
     with open(tmp, "xb") as f:
-        f.write(mac + b"\n" + rest)
+        f.write(b"0" * mac.digest_size * 2 + b"\n" + rest_head)  # the MAC goes here once it is known
+        sink = _MacWriter(f, mac)
+        with gzip.GzipFile(filename="", mode="wb", compresslevel=1, fileobj=sink, mtime=0) as stream:
+            for chunk in _dump_lines(data):
+                stream.write(chunk.encode("utf-8", "surrogatepass"))
+        f.seek(0)
+        f.write(mac.hexdigest().encode())
     os.replace(tmp, cache_dir / CACHE_FILE)
+
+
+class _MacWriter:
+    """A file for GzipFile to write to: the bytes go to `f` and into the MAC."""
+
+    def __init__(self, f, mac):
+        self.f, self.mac = f, mac
+
+    def write(self, data) -> int:
+        self.mac.update(data)
+        return self.f.write(data)
+
+    def flush(self) -> None:
+        self.f.flush()

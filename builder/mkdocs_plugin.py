@@ -28,7 +28,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
 
 from . import progress
-from .allowlist import extra_script_paths, find_offences, find_site_offences, with_content_security_policy
+from .allowlist import (checked_digest, extra_script_paths, find_offences, find_site_offences,
+                        with_content_security_policy)
 from .errors import BuilderError, ContentError, report_lines, summary_line
 from .html import page_url, source_digest
 from .pipeline import DEFAULT_TEMPLATES, build_docs
@@ -83,7 +84,7 @@ def _build_in_child(plugin, pages, config, files, nav, env, dirty: bool, pipe: i
         records.records.append((logging.ERROR, "mkdocs.plugins.kb", f"kb: rendering failed: {exc}"))
         status = 1
     try:  # its log, the pages whose markup it checked and what the check found (printed already)
-        report = (records.records, sorted(plugin.checked), [str(o) for o in plugin.offences])
+        report = (records.records, sorted(plugin.checked), [str(o) for o in plugin.offences], plugin.verified)
         with os.fdopen(pipe, "wb") as out:
             out.write(json.dumps(report).encode("utf-8"))
     except BaseException:  # noqa: BLE001
@@ -105,6 +106,7 @@ class KbPlugin(BasePlugin):
     bodies: dict = {}
     checked: set[str]
     offences: list
+    verified: dict  # under `kb build`: page -> (digest of its bytes, what the check found), for site.py
 
     child: int | None = None
     dirty = False
@@ -158,11 +160,12 @@ class KbPlugin(BasePlugin):
             data = pipe.read()
         _, status = os.waitpid(self.child, 0)
         self.child = None
-        records, checked, offences = json.loads(data) if data else ([], [], [])
+        records, checked, offences, verified = json.loads(data) if data else ([], [], [], {})
         for level, name, message in records:
             logging.getLogger(name).log(level, message)
         self.checked.update(checked)
         self.offences += offences
+        self.verified.update((page, tuple(found)) for page, found in verified.items())
         if os.waitstatus_to_exitcode(status) != 0:
             raise Abort("kb: the second rendering process failed (see the errors above)")
 
@@ -183,7 +186,7 @@ class KbPlugin(BasePlugin):
         return config
 
     def on_pre_build(self, config, **_kwargs) -> None:
-        self.checked, self.offences = set(), []
+        self.checked, self.offences, self.verified = set(), [], {}
         root = Path(config.config_file_path).resolve().parent
         site = Path(config.site_dir)
         if not self.serving and not (site / BUILDING).is_file():  # `mkdocs build` on its own cleans site_dir
@@ -292,10 +295,17 @@ class KbPlugin(BasePlugin):
     def check_page_markup(self, output: str, name: str, config) -> str:
         """Defence in depth: a page with markup outside the allowlist is never written as it is.
 
-        Under `kb build` the whole new site is checked before it is swapped in (site.py), so
-        the check runs once, there; under plain `mkdocs build` and `mkdocs serve`, here.
+        Under `kb build` the whole new site is checked before it is swapped in (site.py): the
+        check of a page runs here all the same (in whichever of the two processes renders it),
+        and what it found is kept with a digest of the page's bytes; site.py takes that for a
+        file holding exactly those bytes and checks every other file itself. Under plain
+        `mkdocs build` and `mkdocs serve`, a page with offences is withheld here.
         """
         if os.environ.get("KB_SITE_CHECKS_MARKUP") == "1":
+            digest = checked_digest(output)
+            if digest is not None:
+                found = find_offences(name, output, extra_script_paths(config))
+                self.verified[name] = (digest, [str(o) for o in found])
             return output
         offences = find_offences(name, output, extra_script_paths(config))
         self.checked.add(name)

@@ -582,18 +582,38 @@ def timeline(graph: Graph) -> list[TimelineEntry]:
     return out
 
 
-def quote_groups(graph: Graph) -> list[tuple[str | None, list]]:
-    """Quotes by speaker: the most quoted first, unattributed ones last."""
+QUOTES_PER_SPEAKER = 5  # on the Quotes page; the speaker's own page has every one
+SPEAKERS_IN_FULL = 50  # the most quoted; the others are listed by name, with their counts
+UNATTRIBUTED_SHOWN = 200
+
+
+@dataclass
+class QuoteGroups:
+    named: list[tuple[str, list, int]]  # (speaker, the quotes shown, how many there are)
+    others: list[tuple[str, int]]  # speakers quoted less, by name: (speaker, how many)
+    unattributed: list  # the quotes shown
+    unattributed_total: int
+
+    def __iter__(self):
+        """(speaker or None, quotes shown) pairs: what a quotes.md.j2 written before QuoteGroups reads (a project keeps its own templates)."""
+        yield from ((speaker, shown) for speaker, shown, _ in self.named)
+        if self.unattributed:
+            yield None, self.unattributed
+
+
+def quote_groups(graph: Graph) -> QuoteGroups:
+    """Quotes by speaker, the most quoted first, unattributed ones last. A page of every quote
+    in a large archive would run to megabytes: the most quoted speakers show their first few
+    and link to their own page, which has all of them; the rest are listed by name."""
     by: dict[str | None, list] = {}
     for quote in graph.quotes:
         speaker = quote.speaker if quote.speaker in graph.entities else None
         by.setdefault(speaker, []).append(quote)
     named = sorted((k for k in by if k), key=lambda k: (-len(by[k]), graph.entities[k].entity.name.lower()))
-    groups = [(k, by[k]) for k in named]
-    if None in by:
-        groups.append((None, by[None]))
-    return groups
-
+    others = sorted(named[SPEAKERS_IN_FULL:], key=lambda k: (graph.entities[k].entity.name.lower(), k))
+    unattributed = by.get(None, [])
+    return QuoteGroups([(k, by[k][:QUOTES_PER_SPEAKER], len(by[k])) for k in named[:SPEAKERS_IN_FULL]],
+                       [(k, len(by[k])) for k in others], unattributed[:UNATTRIBUTED_SHOWN], len(unattributed))
 
 
 def importance(view: EntityView) -> float:

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import html as _html  # noqa: F401  (the cache holds its PageHtml: imported before it is read)
 from .assemble import Graph, assemble
 from .cache import BuildCache, input_digest, outputs_state, read_cache, write_cache
-from .export import SITE_EXPORT, to_json
+from .export import SITE_EXPORT, to_json_bytes
 from .errors import ContentError, Diagnostic, fatal_count
 from .hygiene import alias_warnings
 from .link import LinkedArticle, link
@@ -155,7 +155,7 @@ def build_docs(
         files: dict[str, str | bytes] = dict(pages)
         files.update(site_assets())
         files.update(search_files(graph))  # the name index: builder/search.py
-        files[SITE_EXPORT] = to_json(graph)  # the graph as data, linked from the home page
+        files[SITE_EXPORT] = to_json_bytes(graph)  # the graph as data, linked from the home page
     bodies: dict = {}
     rendered = 0
     if html:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import dataclasses
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +24,7 @@ from .assemble import Graph
 from .errors import RenderError
 from .graph import entity_graph_svg, local_graph_svg
 from .cache import digest
-from .model import PartialDate
+from .model import Article, PartialDate
 from .parallel import in_processes
 from .pages import (conflict_views, entity_page, home_entities, publisher_of, quote_groups, source_name,
                     timeline)
@@ -122,15 +124,26 @@ def _escape_value(value: Any) -> Any:
     return escape_text(str(value))
 
 
+_ENVIRONMENTS: dict[str, tuple[jinja2.Environment, jinja2.Environment]] = {}
+
+
+def _environments(templates_dir: str) -> tuple[jinja2.Environment, jinja2.Environment]:
+    """The Jinja environments for a templates folder, kept for the next build in this process
+    (kb serve): their compiled templates are reused until a template file changes on disk."""
+    if templates_dir not in _ENVIRONMENTS:
+        loader = jinja2.FileSystemLoader(templates_dir)
+        common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=True)
+        _ENVIRONMENTS[templates_dir] = (jinja2.Environment(autoescape=False, finalize=_escape_value, **common),
+                                        jinja2.Environment(autoescape=True, **common))
+    return _ENVIRONMENTS[templates_dir]
+
+
 class Renderer:
     def __init__(self, graph: Graph, templates_dir: Path):
         self.graph = graph
         self.kb = graph.kb
-        loader = jinja2.FileSystemLoader(str(templates_dir))
-        common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True)
-        self.env = jinja2.Environment(autoescape=False, finalize=_escape_value, **common)
-        self.html_env = jinja2.Environment(autoescape=True, **common)
+        self.env, self.html_env = _environments(str(templates_dir))
         self.env.globals.update(
             entity_link=self.entity_link,
             article_link=self.article_link,
@@ -144,8 +157,8 @@ class Renderer:
             graph=graph,
             cite_marks=self.cite_marks,
             anchor_link=self.anchor_link,
-            source_name=lambda article_id: source_name(self.kb.articles[article_id]),
-            publisher=lambda article_id: publisher_of(self.kb.articles[article_id]) or "unnamed publisher",
+            source_name=lambda article_id: source_name(self._article(article_id)),
+            publisher=lambda article_id: publisher_of(self._article(article_id)) or "unnamed publisher",
             type_link=self.type_link,
             archive_title=_archive_title,
             ref_item=self.ref_item,
@@ -164,12 +177,21 @@ class Renderer:
         self.env.filters["plural"] = lambda n, one, many: one if n == 1 else many
         self.page = ""
         self._entity_links: dict[tuple, Markdown] = {}
+        # While an entity page renders: the other entities and the articles it reads (see deps_key)
+        self.deps: tuple[set[str], set[str]] | None = None
+
+    def _article(self, article_id: str):
+        if self.deps is not None:
+            self.deps[1].add(article_id)
+        return self.kb.articles[article_id]
 
     # --- helpers the templates call ------------------------------------------------------
     def url(self, to_page: str) -> str:
         return relative(self.page, to_page)
 
     def entity_link(self, entity_id: str, label: str | None = None) -> Markdown:
+        if self.deps is not None:
+            self.deps[0].add(entity_id)
         key = (posixpath.dirname(self.page), entity_id, label)
         cached = self._entity_links.get(key)
         if cached is None:
@@ -182,7 +204,7 @@ class Renderer:
         return cached
 
     def article_link(self, article_id: str, anchor: str = "", label: str | None = None) -> Markdown:
-        article = self.kb.articles[article_id]
+        article = self._article(article_id)
         target = article_path(article_id) + (f"#{anchor}" if anchor else "")
         return link(escape_text(label or article.title), self.url(target))
 
@@ -213,9 +235,13 @@ class Renderer:
     def lead_sentence(self, entity_id: str) -> Markdown:
         """The first sentence of an entity's summary, its [[links]] as plain names (a list of
         leads full of links reads as a wall of underlines; the entity's own link is enough)."""
+        if self.deps is not None:
+            self.deps[0].add(entity_id)
         first = first_sentence(self.kb.entities[entity_id].summary)
 
         def name(target: str, label: str | None) -> Markdown:
+            if self.deps is not None:
+                self.deps[0].add(target)
             entity = self.kb.entities.get(target)
             return escape_text(label or (entity.name if entity else target), at_block_start=False)
 
@@ -440,14 +466,16 @@ def render_site(
         if who:
             authored.setdefault(who, []).append(article)
     global _JOB
-    _JOB = _PageJob(graph, r, templates, previous, authored, cited_by(graph), by_name)
+    _JOB = _PageJob(graph, r, templates, previous, authored, cited_by(graph), by_name,
+                    _entity_base(graph, r, templates))
     jobs = [("e", entity_id) for entity_id in graph.entities] + [("a", article_id) for article_id in graph.articles]
     try:
         done = in_processes(_render_pages, jobs, workers)
     finally:
         _JOB = None
+        _ITEM_DIGESTS.clear()
     for page, fingerprint, markdown in done:
-        if markdown is None:  # an article page as the last build left it
+        if markdown is None:  # a page as the last build left it
             markdown = previous[page][1]
         pages[page] = markdown
         if fingerprint is not None:
@@ -495,9 +523,97 @@ class _PageJob:
     authored: dict
     citing: dict
     authors: dict
+    entity_base: str | None  # what every entity page's key starts from; None: entity pages are not reused
 
 
 _JOB: _PageJob | None = None
+
+
+# Bumped whenever the code that writes an entity page changes what it writes.
+ENTITY_PAGE_VERSION = 1
+
+
+def _entity_base(graph: Graph, r: "Renderer", templates: str) -> str | None:
+    """What every entity page's key starts from: kb's version of the page, the templates and
+    kb.yml. None (every entity page rendered) when entity.md.j2 could read what the key does
+    not cover: the whole graph (`graph`, `kb`) or another template."""
+    import jinja2.meta
+
+    try:
+        source = r.env.loader.get_source(r.env, "entity.md.j2")[0]
+        ast = r.env.parse(source)
+    except Exception:  # noqa: BLE001 - a broken template is reported when it renders
+        return None
+    if jinja2.meta.find_undeclared_variables(ast) & {"graph", "kb"} or list(jinja2.meta.find_referenced_templates(ast)):
+        return None
+    return digest(str(ENTITY_PAGE_VERSION), WRITER_VERSION, templates, repr(_canon(graph.kb.vocabulary)))
+
+
+def deps_key(graph: Graph, own: str, entities, articles) -> str:
+    """An entity page's cache key: a digest of its own data (`own`: the page model, its graph
+    and the articles it lists) and of every other entity and article its render read (the
+    helpers record them), followed by those ids, so that the next build can recompute it."""
+    entities, articles = sorted(entities), sorted(articles)
+    found = digest(own, *(_item_digest(graph, "e", e) for e in entities), "|",
+                   *(_item_digest(graph, "a", a) for a in articles))
+    return found + "\n" + json.dumps([entities, articles], separators=(",", ":"))
+
+
+_ITEM_DIGESTS: dict[tuple[int, str, str], str] = {}
+
+
+def _item_digest(graph: Graph, kind: str, ident: str) -> str:
+    """The digest of one entity's or article's canonical form, once per graph."""
+    key = (id(graph), kind, ident)
+    found = _ITEM_DIGESTS.get(key)
+    if found is None:
+        item = (graph.kb.entities if kind == "e" else graph.kb.articles).get(ident)
+        found = _ITEM_DIGESTS[key] = digest(repr(_canon(item)))
+    return found
+
+
+def _deps_of(key: str) -> tuple[list[str], list[str]]:
+    try:
+        entities, articles = json.loads(key.partition("\n")[2])
+        return entities, articles
+    except (ValueError, TypeError):
+        return [], []
+
+
+class _Uncacheable(Exception):
+    pass
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _canon(value: Any) -> Any:
+    """A value as plain nested tuples, equal exactly when what a page can show of it is equal.
+
+    An article stands for its front matter and the digest of its body (its parsed blocks
+    follow from the body); anything of a type not known here makes the page uncacheable.
+    """
+    kind = type(value)
+    if kind in _ATOMS or isinstance(value, str):
+        return value
+    if kind is list or kind is tuple:
+        return tuple(v if type(v) in _ATOMS else _canon(v) for v in value)
+    if kind is Article:
+        return ("Article", value.id, value.title, value.publisher, _canon(value.date), value.author, value.url,
+                value.digest)
+    names = _FIELDS.get(kind)
+    if names is None:
+        if not (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+            if isinstance(value, dict):
+                return ("dict",) + tuple((_canon(k), _canon(v)) for k, v in value.items())
+            if isinstance(value, (set, frozenset)):
+                if all(type(v) is str for v in value):
+                    return ("set",) + tuple(sorted(value))
+                return ("set",) + tuple(sorted((_canon(v) for v in value), key=repr))
+            raise _Uncacheable(kind.__name__)
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    return (kind.__name__,) + tuple(_canon(getattr(value, name)) for name in names)
 
 
 def _render_pages(jobs: list[tuple[str, str]]) -> list[tuple[str, str | None, str | None]]:
@@ -511,10 +627,26 @@ def _render_pages(jobs: list[tuple[str, str]]) -> list[tuple[str, str | None, st
             page = entity_path(ident)
             r.page = page
             svg = local_graph_svg(graph, ident, lambda other, p=page: relative_url(p, entity_path(other)))
-            out.append((page, None, r.render(
-                "entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view,
-                p=entity_page(graph, ident), local_graph=Markdown(svg),
-                authored=job.authored.get(ident, []))))
+            model = entity_page(graph, ident)
+            authored = job.authored.get(ident, [])
+            own = None
+            if job.entity_base is not None:
+                try:
+                    own = digest(job.entity_base, repr(_canon((model, authored))), svg)
+                except _Uncacheable:
+                    own = None
+            if own is not None:
+                cached = job.previous.get(page)
+                if cached and cached[0] == deps_key(graph, own, *_deps_of(cached[0])):
+                    out.append((page, cached[0], None))
+                    continue
+                r.deps = (set(), set())
+            try:
+                markdown = r.render("entity.md.j2", page, view.entity.name, {"search": {"boost": 4}}, view=view,
+                                    p=model, local_graph=Markdown(svg), authored=authored)
+            finally:
+                deps, r.deps = r.deps, None
+            out.append((page, None if own is None else deps_key(graph, own, *deps), markdown))
             continue
         view = graph.articles[ident]
         page = article_path(ident)

@@ -387,13 +387,21 @@ def _build(root: Path, site_dir: Path, strict_content: bool, verbose: bool) -> l
 
 
 def reject_unsafe_markup(site: Path, config) -> None:
-    """Defence in depth: no page of the new site may hold markup outside the allowlist."""
-    from .allowlist import extra_script_paths, find_site_offences
+    """Defence in depth: no page of the new site may hold markup outside the allowlist.
 
-    offences = find_site_offences(site, extra_script_paths(config))
-    if offences:
-        lines = [str(d) for d in offences]
-        raise SiteError("\n".join(lines + [f"kb: {len(offences)} piece(s) of markup outside the allowlist; "
+    The kb plugin checked each page it rendered (in both rendering processes) and kept a
+    digest of the bytes it checked: a file holding exactly those bytes is not parsed again.
+    """
+    from .allowlist import extra_script_paths, site_offence_lines
+    from .mkdocs_plugin import KbPlugin
+
+    verified: dict = {}
+    for plugin in config.plugins.values():
+        if isinstance(plugin, KbPlugin):
+            verified.update(plugin.verified)
+    lines = site_offence_lines(site, extra_script_paths(config), verified)
+    if lines:
+        raise SiteError("\n".join(lines + [f"kb: {len(lines)} piece(s) of markup outside the allowlist; "
                                             "the previous site is unchanged"]))
 
 

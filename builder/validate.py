@@ -312,6 +312,7 @@ def _locate_quotes(entities: list[Entity], articles: dict[str, Article]):
 _QUOTE_CLASSES = {"'": "['’‘′]", "’": "['’‘′]", "‘": "['’‘′]", '"': '["“”„]', "“": '["“”„]', "”": '["“”„]'}
 
 
+@lru_cache(maxsize=16384)  # re's own cache holds 512: a corpus quotes more, and every rebuild looks them up again
 def quote_pattern(quote: str) -> re.Pattern | None:
     """A pattern for the quote that forgives whitespace and typographic quotes, nothing else."""
     words = quote.split()

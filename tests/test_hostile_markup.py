@@ -313,3 +313,37 @@ def test_an_exclamation_mark_before_a_link_kb_writes_never_makes_an_image(tmp_pa
         article = soup.select_one("article")
         assert article.find("img") is None, page
         assert text in article.get_text(), page
+
+
+_EARLY_HOOK = '''
+from mkdocs.plugins import event_priority
+
+@event_priority(100)  # before kb's own on_post_page: kb's check sees this
+def on_post_page(output, page, config):
+    if page.file.src_uri == "entities/acme.md":
+        output = output.replace('<article class="md-content__inner md-typeset">',
+                                '<article class="md-content__inner md-typeset"><script>early()</script>', 1)
+    return output
+'''
+_LATE_HOOK = _EARLY_HOOK.replace("@event_priority(100)", "@event_priority(-200)").replace(
+    "before kb's own on_post_page: kb's check sees this", "after kb's check: only the check of the files sees it").replace(
+    '"entities/acme.md"', '"entities/jane-doe.md"').replace("early()", "late()")
+
+
+def test_kb_build_refuses_markup_added_before_or_after_the_plugins_check(tmp_path: Path):
+    """kb build takes the plugin's check of a page only for a file holding exactly the bytes checked."""
+    project = copy_project(FIXTURES / "minimal" / "content", tmp_path / "kb")
+    (project / "early.py").write_text(_EARLY_HOOK, encoding="utf-8")
+    (project / "late.py").write_text(_LATE_HOOK, encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(config + "\nhooks:\n  - early.py\n  - late.py\n", encoding="utf-8")
+    result = run_kb("build", "--project", str(project))
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert [(line.split(":")[0], line.split(": ", 2)[2]) for line in lines[:2]] == [
+        ("entities/acme/index.html", "markup outside the allowlist: <script> (element not allowed in page content)"),
+        ("entities/jane-doe/index.html", "markup outside the allowlist: <script> (element not allowed in page content)"),
+    ], result.stderr
+    assert lines[2:] == ["kb: 2 piece(s) of markup outside the allowlist; the previous site is unchanged",
+                         "kb: nothing was built; the previous site is unchanged"]
+    assert not (project / "site").exists()

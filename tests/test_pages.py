@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -10,7 +11,9 @@ from bs4 import BeautifulSoup
 from builder.model import Article, PartialDate
 from builder.pages import short_title, source_name
 
-from .conftest import run_kb
+from builder.pipeline import build_docs
+
+from .conftest import ROOT, run_kb
 
 
 def soup_of(site: Path, url_path: str) -> BeautifulSoup:
@@ -209,3 +212,37 @@ def test_a_capitalised_key_is_an_unknown_field_not_a_union_member(project: Path)
     assert "content/entities/odd.yaml:1:1: error: unknown field 'A'" in result.stdout
     assert "content/entities/odd.yaml:1:1: error: missing required field 'name'" in result.stdout
     assert "error: unknown field 'Type' (did you mean 'type'?)" in result.stdout
+
+
+def test_quotes_page_shows_the_most_quoted_in_full_and_lists_the_rest() -> None:
+    """At archive scale the Quotes page stays a page: the 50 most quoted speakers show their
+    first 5 quotes (their own page has all), the others are listed by name, unattributed
+    quotes are capped; shipped-size content is unaffected."""
+    from types import SimpleNamespace
+
+    from builder.pages import QUOTES_PER_SPEAKER, SPEAKERS_IN_FULL, UNATTRIBUTED_SHOWN, quote_groups
+    from builder.quotes import Quote
+
+    entities = {f"p{n:03d}": SimpleNamespace(entity=SimpleNamespace(name=f"Person {n:03d}")) for n in range(80)}
+    quotes = [Quote(f"words {n} {k}", f"p{n:03d}", []) for n in range(80) for k in range(1 + n % 9)]
+    quotes += [Quote(f"nobody {k}", None, []) for k in range(250)]
+    groups = quote_groups(SimpleNamespace(entities=entities, quotes=quotes))
+    assert len(groups.named) == SPEAKERS_IN_FULL == 50
+    counts = [total for _, _, total in groups.named]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 9
+    assert all(len(shown) == min(QUOTES_PER_SPEAKER, total) for _, shown, total in groups.named)
+    assert len(groups.others) == 30 and [s for s, _ in groups.others] == sorted(s for s, _ in groups.others)
+    assert {s for s, _ in groups.others}.isdisjoint(s for s, _, _ in groups.named)
+    assert len(groups.unattributed) == UNATTRIBUTED_SHOWN and groups.unattributed_total == 250
+
+
+def test_a_quotes_template_from_before_the_groups_still_renders(tmp_path: Path) -> None:
+    """A project keeps its own templates: one that iterates (speaker, quotes) pairs still works."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "quotes.md.j2").write_text(
+        "# Quotes\n\n{% for speaker, quotes in groups %}\n## {{ speaker or 'Unattributed' }}: {{ quotes|length }}\n{% endfor %}\n",
+        encoding="utf-8")
+    build_docs(ROOT / "content", tmp_path / "docs", templates_dir=templates, root=ROOT)
+    page = (tmp_path / "docs" / "quotes.md").read_text(encoding="utf-8")
+    assert "## fumio-kishida: " in page and "## Unattributed: " in page
