@@ -790,6 +790,10 @@ def _render_one(item: tuple[str, str]) -> tuple[str, PageHtml]:
     return page, out
 
 
+def _render_many(items: list[tuple[str, str]]) -> list[tuple[str, PageHtml]]:
+    return [_render_one(item) for item in items]
+
+
 def render_bodies(
     pages: dict[str, str | bytes],
     files: frozenset[str],
@@ -824,18 +828,9 @@ def render_bodies(
         keys[page] = key
     _FILES, _DIRECTORY_URLS = files, directory_urls
     _LINKS = Links(files, directory_urls)
-    import threading
+    from .parallel import in_processes
 
-    # A fork copies only the calling thread; a lock held by another thread (a progress bar,
-    # a server) would never be released in the children. Convert serially then.
-    if workers > 1 and len(todo) >= 64 and threading.active_count() == 1:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            done = pool.map(_render_one, todo, chunksize=max(1, len(todo) // (workers * 8)))
-    else:
-        done = [_render_one(item) for item in todo]
+    done = in_processes(_render_many, todo, workers)  # forked processes (builder/parallel.py)
     _FILES, _LINKS = frozenset(), None
     out.update(done)
     for page, key in keys.items():
