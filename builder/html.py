@@ -22,6 +22,7 @@ Reproduced here:
 from __future__ import annotations
 
 import html as htmlmod
+import os
 import posixpath
 import re
 import unicodedata
@@ -55,8 +56,14 @@ _TAGS = re.compile(r"<[^>]*>")
 def slugify(value: str, separator: str = "-") -> str:
     """Python-Markdown's toc slugify (MkDocs' default)."""
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    value = _SLUG_DROP.sub("", value).strip().lower()
+    if separator == "-":
+        return _SLUG_SPACE.sub("-", value)
     return re.sub(r"[{}\s]+".format(separator), separator, value)
+
+
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+_SLUG_SPACE = re.compile(r"[-\s]+")
 
 
 def unique(ident: str, ids: set[str]) -> str:
@@ -212,8 +219,16 @@ def _inline(state) -> None:
                 m = _BLOCK_ATTRS.match(content[cut + 1:])
                 if m:
                     attrs, content = m.group(1), content[:cut]
-            html = render_inline(content, rewrite)
+            ids: list[str] = []
+            # `{x} [a](b){.c}` on the last line is no attribute list: markdown-it's tokens decide
+            # nor is a paragraph that is one `{...}` line
+            # and spaces before the attribute line make a break markdown-it's tokens decide on
+            html = (render_inline(content, rewrite, ids)
+                    if (attrs is None or ("}" not in attrs and not content.endswith(" ")))
+                    and not content.startswith("{") else None)
             if html is not None:
+                # the ids its attribute lists set are taken, as markdown-it's tokens would say
+                state.env.setdefault("ids", []).extend(ids)
                 if attrs is not None:
                     opener = tokens[i - 1]
                     target = opener
@@ -265,16 +280,23 @@ _MARKDOWN_ATTR = re.compile(r"""\s+markdown(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\
 
 def _find_close(lines: list[str], start: int, tag: str, first_rest: str) -> int:
     """The index of the line closing `tag` opened on line `start` (nesting counted)."""
-    open_re = re.compile(rf"<{tag}(?=[\s>/])", re.I)
-    close_re = re.compile(rf"</{tag}\s*>", re.I)
+    res = _TAG_RES.get(tag)
+    if res is None:
+        res = _TAG_RES[tag] = (re.compile(rf"<{tag}(?=[\s>/])", re.I), re.compile(rf"</{tag}\s*>", re.I))
+    open_re, close_re = res
     depth = 1 + len(open_re.findall(first_rest)) - len(close_re.findall(first_rest))
     if depth <= 0:
         return start
     for k in range(start + 1, len(lines)):
-        depth += len(open_re.findall(lines[k])) - len(close_re.findall(lines[k]))
-        if depth <= 0:
-            return k
+        line = lines[k]
+        if "<" in line:  # (a line without one opens and closes nothing)
+            depth += len(open_re.findall(line)) - len(close_re.findall(line))
+            if depth <= 0:
+                return k
     return -1
+
+
+_TAG_RES: dict[str, tuple[re.Pattern, re.Pattern]] = {}
 
 
 @dataclass
@@ -384,9 +406,50 @@ def _pm_list_looseness(tokens: list[Token], lines: list[str]) -> list[Token]:
     return tokens
 
 
-def _tokens(text: str, env: dict) -> list[Token]:
+def _fast_tokens(pieces: list) -> list[Token]:
+    """html_fast.render_blocks' pieces as tokens: HTML as it is, headings as heading tokens
+    (render_page gives them their ids and permalinks)."""
     tokens: list[Token] = []
+    html: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            html.append(piece)
+            continue
+        if html:
+            token = Token("html_block", "", 0)
+            token.content = "".join(html)
+            tokens.append(token)
+            html = []
+        level, inner = piece
+        opener = Token("heading_open", f"h{level}", 1)
+        opener.block = True
+        child = Token("html_inline", "", 0)
+        child.content = inner
+        inline = Token("inline", "", 0)
+        inline.children = [child]
+        closer = Token("heading_close", f"h{level}", -1)
+        closer.block = True
+        tokens.extend((opener, inline, closer))
+    if html:
+        token = Token("html_block", "", 0)
+        token.content = "".join(html)
+        tokens.append(token)
+    return tokens
+
+
+def _tokens(text: str, env: dict) -> list[Token]:
+    from .html_fast import render_blocks
+
+    tokens: list[Token] = []
+    rewrite = env.get("rewrite")
     for seg in _segments(text):
+        if seg.kind == "md" and rewrite is not None:
+            fast = render_blocks(seg.text, rewrite)
+            if fast is not None:
+                pieces, ids = fast
+                env.setdefault("ids", []).extend(ids)
+                tokens.extend(_fast_tokens(pieces))
+                continue
         if seg.kind == "md":
             md = _MD if "|" in seg.text else _MD_NO_TABLES
             tokens.extend(_pm_list_looseness(md.parse(seg.text, env), seg.text.split("\n")))
@@ -470,6 +533,65 @@ def rewrite_link(href: str, page: str, files: frozenset[str] | set[str], directo
     return urlunsplit(("", "", rel, query, anchor))
 
 
+class Links:
+    """rewrite_link for many pages against one set of files, each href worked out once per
+    directory: a link's relative URL depends on the page only through its directory, except
+    for a target at or below the page's own URL, which is worked out exactly."""
+
+    def __init__(self, files: frozenset[str] | set[str], directory_urls: bool = True):
+        self.files = files
+        self.directory_urls = directory_urls
+        self.entries: dict[tuple, dict[str, tuple]] = {}  # (directory, URL parts...) -> href -> entry
+
+    def for_page(self, page: str, looked_up: set[str]):
+        files, directory_urls, entries = self.files, self.directory_urls, self.entries
+        page_dir = posixpath.dirname(page)
+        own = page_url(page, directory_urls)
+        dirname, _, basename = own.rpartition("/")
+        a = _norm_parts(dirname if "." in basename else own)
+        n = len(a)
+        prefix = (page_dir, tuple(a[:-1]), n)
+        last = a[-1] if n else None
+        known = entries.get(prefix)
+        if known is None:
+            known = entries[prefix] = {}
+
+        def rewrite(href: str) -> str:
+            entry = known.get(href)
+            if entry is None:
+                entry = known[href] = self._entry(href, page_dir, a)
+            target, generic, b = entry
+            if target is not None:
+                looked_up.add(target)
+            if b is None or not n or len(b) < n or b[n - 1] != last:
+                return generic
+            return rewrite_link(href, page, files, directory_urls)  # at or below the page itself
+
+        return rewrite
+
+    def _entry(self, href: str, page_dir: str, a: list[str]) -> tuple:
+        """(docs file looked up or None, the rewritten href for a page in this directory whose
+        own last URL part is not the target's, the target URL's parts or None if unchanged)."""
+        scheme, netloc, path, query, anchor = urlsplit(href)
+        if scheme or netloc or href.startswith(("/", "\\")) or not path:
+            return None, href, None
+        path = unquote(path)
+        target = posixpath.normpath(posixpath.join(page_dir, path).lstrip("/"))
+        if target not in self.files:
+            return target, href, None
+        url = page_url(target, self.directory_urls)
+        b = _norm_parts(url)
+        other = a[:-1] + ["\x00"] if a else []
+        common = 0
+        for x, y in zip(other, b):
+            if x != y:
+                break
+            common += 1
+        rel = "/".join([".."] * (len(other) - common) + b[common:]) or "."
+        rel = rel + "/" if url.endswith("/") else rel
+        return target, urlunsplit(("", "", rel, query, anchor)), b
+
+
 def _text_of(children: list[Token]) -> str:
     """The heading's inner text as Python-Markdown's toc sees it (tags stripped)."""
     parts = []
@@ -501,11 +623,31 @@ _TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 _SKIP_BLOCKS = re.compile(r"<(script|style|object)\b.*?</\1>", re.S | re.I)
 
 
-def _search_text(fragment: str) -> str:
-    fragment = _SKIP_BLOCKS.sub(" ", fragment)
-    fragment = _TAG_NAME.sub(lambda m: f"<{m.group(1)}{m.group(2).lower()}>"
-                             if m.group(2).lower() in _SEARCH_KEEP else "", fragment)
+_KEEP_NAMES = "(?:p|code|pre|li|ol|ul|sub|sup)(?![a-zA-Z0-9])"
+_DROP_TAG = re.compile(rf"<(?!/?{_KEEP_NAMES})/?[a-zA-Z][a-zA-Z0-9]*[^>]*>")
+_KEEP_TAG = re.compile(rf"<(/?)({_KEEP_NAMES})[^>]+>")  # with attributes: bare ones stay as they are
+# where dropping the other tags first could change what the kept ones' pattern sees
+_TAGS_UNSURE = re.compile(r"</?[a-z0-9]*[A-Z]|<[^>]*<|<(?![a-zA-Z]|/[a-zA-Z])")
+
+
+_SKIP_START = re.compile(r"<(?:script|style|object)\b", re.I)
+
+
+def _search_text(fragment: str, skip: bool = True, sure: bool = False) -> str:
+    """`skip`: the body may hold a script, style or object block; `sure`: the body (and so,
+    with those blocks blanked out, this section of it) has nothing _TAGS_UNSURE finds."""
+    if skip:
+        fragment = _SKIP_BLOCKS.sub(" ", fragment)
+    if not sure and _TAGS_UNSURE.search(fragment):
+        fragment = _TAG_NAME.sub(lambda m: f"<{m.group(1)}{m.group(2).lower()}>"
+                                 if m.group(2).lower() in _SEARCH_KEEP else "", fragment)
+    else:  # the same in two passes without a call per tag
+        fragment = _KEEP_TAG.sub(lambda m: f"<{m.group(1)}{m.group(2)}>", _DROP_TAG.sub("", fragment))
     return " ".join(fragment.split()).replace("&quot;", '"')  # Material escapes text without quotes
+
+
+_HEADING_ID = re.compile(r'\bid="([^"]*)"')
+_HEADERLINK = re.compile(r'<a class="headerlink".*?</a>', re.S)
 
 
 def search_entries(body: str, url: str, title: str, meta: dict) -> list[dict]:
@@ -522,13 +664,15 @@ def search_entries(body: str, url: str, title: str, meta: dict) -> list[dict]:
     k = 1
     while k < len(parts):
         heading, text = parts[k], parts[k + 2]
-        m = re.search(r'\bid="([^"]*)"', heading)
-        inner = re.sub(r'<a class="headerlink".*?</a>', "", heading, flags=re.S)
+        m = _HEADING_ID.search(heading)
+        inner = _HEADERLINK.sub("", heading)
         sections.append((m.group(1) if m else "", " ".join(_TAGS.sub("", inner).split()), text))
         k += 3
+    skip = _SKIP_START.search(body) is not None
+    sure = _TAGS_UNSURE.search(body) is None
     for n, (ident, head, text) in enumerate(sections):
         location = url + (f"#{ident}" if ident and n else "")
-        entry = {"location": location, "title": head or title, "text": _search_text(text)}
+        entry = {"location": location, "title": head or title, "text": _search_text(text, skip, sure)}
         if "boost" in search:
             entry["boost"] = search["boost"]
         entries.append(entry)
@@ -557,25 +701,23 @@ def source_digest(markdown_without_front_matter: str) -> str:
 
 
 def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta: dict | None = None,
-                title: str = "", fast: bool = True, directory_urls: bool = True) -> PageHtml:
-    """One generated page's body HTML, toc and search entries, as MkDocs + Material make them."""
+                title: str = "", fast: bool = True, directory_urls: bool = True,
+                links: Links | None = None) -> PageHtml:
+    """One generated page's body HTML, toc and search entries, as MkDocs + Material make them.
+
+    `links` (for these files and directory_urls) may be shared by many pages."""
     m = _FRONT.match(markdown)
     if m:
         markdown = markdown[m.end():]
     env: dict = {}
     looked_up: set[str] = set()
+    if links is None or links.files is not files or links.directory_urls != directory_urls:
+        links = Links(files, directory_urls)
+    rewrite = links.for_page(page, looked_up)
     if fast:
-        memo: dict[str, str] = {}
-
-        def rewrite(href: str) -> str:
-            out = memo.get(href)
-            if out is None:
-                out = memo[href] = rewrite_link(href, page, files, directory_urls, looked_up)
-            return out
-
         env["rewrite"] = rewrite
     tokens = _merge_blockquotes(_tokens(markdown, env))
-    used: set[str] = set()
+    used: set[str] = set(env.get("ids", ()))
     for t in tokens:
         if t.attrs.get("id"):
             used.add(str(t.attrs["id"]))
@@ -602,11 +744,11 @@ def render_page(markdown: str, page: str, files: frozenset[str] | set[str], meta
                 if c.type == "link_open":
                     href = c.attrGet("href")
                     if href:
-                        c.attrSet("href", rewrite_link(str(href), page, files, directory_urls, looked_up))
+                        c.attrSet("href", rewrite(str(href)))
                 elif c.type == "image":
                     src = c.attrGet("src")
                     if src:
-                        c.attrSet("src", rewrite_link(str(src), page, files, directory_urls, looked_up))
+                        c.attrSet("src", rewrite(str(src)))
     body = _MD.renderer.render(tokens, _MD.options, env)
     url = page_url(page, directory_urls)
     return PageHtml(body, _nest_stack(flat), search_entries(body, url, title, meta or {}), tuple(sorted(looked_up)),
@@ -630,17 +772,26 @@ def _front_matter(markdown: str) -> dict:
 
 _FILES: frozenset[str] = frozenset()
 _DIRECTORY_URLS = True
-# A change to this converter invalidates every cached body.
-_SOURCE = __import__("hashlib").sha256(open(__file__, "rb").read()).hexdigest()
+_LINKS: Links | None = None
+# A change to this converter (this file or its fast paths) invalidates every cached body.
+_SOURCE = __import__("hashlib").sha256(b"".join(
+    open(os.path.join(os.path.dirname(__file__), name), "rb").read() for name in ("html.py", "html_fast.py")
+)).hexdigest()
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
 
 def _render_one(item: tuple[str, str]) -> tuple[str, PageHtml]:
     page, markdown = item
     meta = _front_matter(markdown)
-    out = render_page(markdown, page, _FILES, meta, str(meta.get("title", "")), directory_urls=_DIRECTORY_URLS)
-    out.body = _SEARCH_ATTRS.sub("", out.body)  # as Material's search plugin does
+    out = render_page(markdown, page, _FILES, meta, str(meta.get("title", "")), directory_urls=_DIRECTORY_URLS,
+                      links=_LINKS)
+    if "data-search-" in out.body:
+        out.body = _SEARCH_ATTRS.sub("", out.body)  # as Material's search plugin does
     return page, out
+
+
+def _render_many(items: list[tuple[str, str]]) -> list[tuple[str, PageHtml]]:
+    return [_render_one(item) for item in items]
 
 
 def render_bodies(
@@ -656,7 +807,7 @@ def render_bodies(
     (or still does not): MkDocs rewrites only links to files it has. With workers > 1 the
     pages are converted in forked processes; the result does not depend on the split.
     """
-    global _FILES, _DIRECTORY_URLS
+    global _FILES, _DIRECTORY_URLS, _LINKS
     from .cache import digest
 
     previous = previous or {}
@@ -676,19 +827,11 @@ def render_bodies(
             todo.append((page, markdown))
         keys[page] = key
     _FILES, _DIRECTORY_URLS = files, directory_urls
-    import threading
+    _LINKS = Links(files, directory_urls)
+    from .parallel import in_processes
 
-    # A fork copies only the calling thread; a lock held by another thread (a progress bar,
-    # a server) would never be released in the children. Convert serially then.
-    if workers > 1 and len(todo) >= 64 and threading.active_count() == 1:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            done = pool.map(_render_one, todo, chunksize=max(1, len(todo) // (workers * 8)))
-    else:
-        done = [_render_one(item) for item in todo]
-    _FILES = frozenset()
+    done = in_processes(_render_many, todo, workers)  # forked processes (builder/parallel.py)
+    _FILES, _LINKS = frozenset(), None
     out.update(done)
     for page, key in keys.items():
         cache[page] = (key, tuple(sorted(files.intersection(out[page].targets))), out[page])

@@ -22,10 +22,13 @@ import unicodedata
 PM_ESCAPES = frozenset("\\`*_{}[]()>#+-.!|")
 _SPECIAL = re.compile(r"[\\&*\[\]{<_`!\n]")
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#[0-9]{1,7});")
+_ANY_ENTITY = re.compile(r"&(?:#(?:x[a-f0-9]{1,6}|[0-9]{1,7})|[a-z][a-z0-9]{1,31});", re.I)  # markdown-it's
 _TAG = re.compile(
     r"""<(?:[A-Za-z][A-Za-z0-9\-]*(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*/?|/[A-Za-z][A-Za-z0-9\-]*\s*)>"""
 )
 _DEST = re.compile(r"\(([^\s()<>\\\"'`]+)\)")
+# [label](destination) whose label holds none of _SPECIAL (so run() would only escape it)
+_SIMPLE_LINK = re.compile(r"\[([^\\&*\[\]{<_`!\n]*)\]\(([^\s()<>\\\"'`]+)\)")
 _BRACKET_STOP = re.compile(r"[\\\[\]`<]")
 _BAD_PROTOCOL = re.compile(r"(?i)^(vbscript|javascript|file|data):")
 _ATTRS = re.compile(r"\{:?[ ]*([^\}\n ][^\n]*?)[ ]*\}")
@@ -59,11 +62,19 @@ def _flanks(src: str, start: int, end: int) -> tuple[bool, bool]:
     return left, right
 
 
-def _attr_html(attrs: str, existing: list[tuple[str, str]]) -> str:
-    from .html import parse_attrs
+_PARSED_ATTRS: dict[str, list[tuple[str, str]]] = {}
 
+
+def _attr_html(attrs: str, existing: list[tuple[str, str]], ids: list | None = None) -> str:
+    parsed = _PARSED_ATTRS.get(attrs)
+    if parsed is None:
+        from .html import parse_attrs
+
+        parsed = parse_attrs(attrs)
+        if len(_PARSED_ATTRS) < 100_000:
+            _PARSED_ATTRS[attrs] = parsed
     out = list(existing)
-    for key, value in parse_attrs(attrs):
+    for key, value in parsed:
         if key == "class":
             for n, (k, v) in enumerate(out):
                 if k == "class":
@@ -78,13 +89,16 @@ def _attr_html(attrs: str, existing: list[tuple[str, str]]) -> str:
                     break
             else:
                 out.append((key, value))
+    if ids is not None:
+        ids.extend(v for k, v in out if k == "id")
     return "".join(f' {k}="{_escape(v)}"' for k, v in out)
 
 
 class _Inline:
-    def __init__(self, src: str, rewrite):
+    def __init__(self, src: str, rewrite, ids: list | None = None):
         self.src = src
         self.rewrite = rewrite
+        self.ids = ids  # collects the ids attribute lists give
 
     def run(self, pos: int, end: int, in_link: bool) -> str:
         src = self.src
@@ -111,7 +125,11 @@ class _Inline:
             elif ch == "&":
                 em = _ENTITY.match(src, k, end)
                 if not em:
-                    raise GiveUp
+                    if _ANY_ENTITY.match(src, k, end):
+                        raise GiveUp
+                    out.append("&amp;")  # markdown-it: a lone & is text
+                    pos = k + 1
+                    continue
                 out.append(_escape(htmlmod.unescape(em.group(0))))
                 pos = em.end()
             elif ch == "<":
@@ -130,7 +148,19 @@ class _Inline:
             elif ch == "[":
                 if in_link:
                     raise GiveUp
-                pos = self.link(k, end, out)
+                lm = _SIMPLE_LINK.match(src, k, end)
+                if lm is None or _BAD_PROTOCOL.match(lm.group(2)):
+                    pos = self.link(k, end, out)
+                    continue
+                # a label with nothing to parse in it: link() would give the same
+                href = self.rewrite(lm.group(2))
+                pos = lm.end()
+                if pos < end and src[pos] == "{":
+                    attrs, pos = self._attrs_after(pos, end)
+                    if attrs:
+                        out.append(f"<a{_attr_html(attrs, [('href', href)], self.ids)}>{_escape(lm.group(1))}</a>")
+                        continue
+                out.append(f'<a href="{_escape(href)}">{_escape(lm.group(1))}</a>')
             elif ch == "*":
                 pos = self.emphasis(k, end, out, in_link)
             elif ch == "{":
@@ -176,7 +206,7 @@ class _Inline:
         href = self.rewrite(m.group(1))
         attrs, pos = self._attrs_after(m.end(), end)
         base = [("href", href)]
-        out.append(f"<a{_attr_html(attrs, base) if attrs else ' href=' + chr(34) + _escape(href) + chr(34)}>"
+        out.append(f"<a{_attr_html(attrs, base, self.ids) if attrs else ' href=' + chr(34) + _escape(href) + chr(34)}>"
                    f"{label}</a>")
         return pos
 
@@ -225,13 +255,286 @@ class _Inline:
         inner = self.run(run_end, k, in_link)
         tag = "em" if count == 1 else "strong"
         attrs, pos = self._attrs_after(close_end, end)
-        out.append(f"<{tag}{_attr_html(attrs, []) if attrs else ''}>{inner}</{tag}>")
+        out.append(f"<{tag}{_attr_html(attrs, [], self.ids) if attrs else ''}>{inner}</{tag}>")
         return pos
 
 
-def render_inline(src: str, rewrite) -> str | None:
-    """The HTML markdown-it (configured as builder.html does) gives for `src`, or None."""
+def render_inline(src: str, rewrite, ids: list | None = None) -> str | None:
+    """The HTML markdown-it (configured as builder.html does) gives for `src`, or None.
+
+    With `ids`, the ids attribute lists set are added to it (as they would be to tokens)."""
     try:
-        return _Inline(src, rewrite).run(0, len(src), False)
+        return _Inline(src, rewrite, ids).run(0, len(src), False)
+    except (GiveUp, IndexError):
+        return None
+
+
+# --- blocks --------------------------------------------------------------------------------------
+#
+# A Markdown segment (md_in_html already split off) made only of the block shapes the
+# templates write: ATX headings, paragraphs (a last `{: attrs }` line included), bullet and
+# ordered lists of one-paragraph items (in a tight list, an item may end with a nested bullet
+# list of one-line items), pipe tables and blockquotes of paragraphs. Anything else (indented
+# or lazy lines, other nesting, setext headings, rules, html blocks, reference definitions,
+# tabs, trailing spaces that could make a break, white space markdown-it would trim...)
+# gives up, and the caller parses the segment with markdown-it as before. The HTML is what
+# markdown-it's renderer writes for the tokens it would build, after builder.html's list
+# looseness (Python-Markdown's rules).
+
+_HR = re.compile(r"^(?:(?:\*[ ]*){3,}|(?:-[ ]*){3,}|(?:_[ ]*){3,})$")
+_ORDERED = re.compile(r"^([0-9]{1,9})([.)]) ")
+_BULLET_START = "- "
+_BLOCK_ATTR_LINE = re.compile(r"^[ ]*\{:?[ ]*([^\}\n ][^\n]*?)[ ]*\}[ ]*$")
+_HEADING = re.compile(r"^(#{1,6}) (.*)$")
+_DELIM_CELL = re.compile(r"^:?-+:?$")
+_UNSAFE_FIRST = frozenset(" \t#>-+=|:<{!`~_")
+
+
+def _line_ok(line: str) -> bool:
+    """Can this line start (or continue) a paragraph that nothing else interrupts?"""
+    ch = line[0]
+    if ch in _UNSAFE_FIRST:
+        return False
+    if ch == "*":
+        return len(line) > 1 and line[1] != " " and not _HR.match(line)
+    if "0" <= ch <= "9":
+        return not _ORDERED.match(line + " ") and not re.match(r"^[0-9]{1,9}[.)]$", line)
+    if ch == "[":
+        return "]:" not in line
+    return True
+
+
+class _Blocks:
+    def __init__(self, rewrite, ids: list):
+        self.rewrite = rewrite
+        self.ids = ids  # ids builder.html's toc must treat as taken
+
+    def inline(self, src: str) -> str:
+        html = render_inline(src, self.rewrite, self.ids)
+        if html is None:
+            raise GiveUp
+        return html
+
+    def attrs(self, attrs: str) -> str:
+        html = _attr_html(attrs, [], self.ids)
+        return html
+
+    def paragraph(self, lines: list[str]) -> tuple[str, str | None]:
+        """(inline HTML, block attrs or None) of a paragraph's lines (already checked)."""
+        attrs = None
+        if len(lines) > 1 and lines[-1].endswith("}"):
+            m = _BLOCK_ATTR_LINE.match(lines[-1])
+            if m and "}" in m.group(1):
+                raise GiveUp  # `{x} [a](b){.c}`: markdown-it's tokens decide
+            if m:
+                attrs = m.group(1)
+                lines = lines[:-1]
+        for line in lines[1:]:
+            if not _line_ok(line):
+                raise GiveUp
+        if lines[0][0].isspace() or lines[-1][-1].isspace():
+            raise GiveUp  # markdown-it strips the paragraph (str.strip: any white space)
+        return self.inline("\n".join(lines)), attrs
+
+    def run(self, lines: list[str], top: bool) -> list:
+        out: list = []  # str (HTML) or (level, inner HTML) for a heading
+        n = len(lines)
+        i = 0
+        prev_quote = False
+        while i < n:
+            line = lines[i]
+            if not line:
+                i += 1
+                continue
+            ch = line[0]
+            quote = False
+            if ch == "#":
+                m = _HEADING.match(line)
+                if not top or not m or line.endswith("#") or line.endswith(" "):
+                    raise GiveUp
+                content = m.group(2)
+                if (not content or content[0].isspace() or content[-1].isspace() or "{" in content
+                        or '"' in content or "&quot;" in content or "&#" in content):
+                    raise GiveUp  # (the toc writes a quote mark as it is: markdown-it's tokens decide)
+                out.append((len(m.group(1)), self.inline(content)))
+                i += 1
+            elif ch == ">":
+                if prev_quote:
+                    raise GiveUp  # Python-Markdown joins it to the blockquote before
+                inner = []
+                while i < n and lines[i].startswith(">"):
+                    text = lines[i][1:]
+                    if text.startswith(" "):
+                        text = text[1:]
+                    inner.append(text)
+                    i += 1
+                if i < n and lines[i]:
+                    raise GiveUp  # a lazy continuation line
+                body = self.run(inner, False)
+                if not body:
+                    raise GiveUp  # markdown-it writes <blockquote></blockquote>
+                out.append("<blockquote>\n")
+                out.extend(body)
+                out.append("</blockquote>\n")
+                quote = True
+            elif ch == "|":
+                if not top:
+                    raise GiveUp
+                i = self.table(lines, i, out)
+            elif line.startswith(_BULLET_START) or ("0" <= ch <= "9" and _ORDERED.match(line)):
+                if not top:
+                    raise GiveUp  # list looseness looks at the quoted lines, `>` and all
+                i = self.list(lines, i, out)
+            else:
+                if not _line_ok(line):
+                    raise GiveUp
+                start = i
+                while i < n and lines[i]:
+                    i += 1
+                html, attrs = self.paragraph(lines[start:i])
+                out.append(f"<p{self.attrs(attrs) if attrs else ''}>{html}</p>\n")
+            prev_quote = quote
+        return out
+
+    def list(self, lines: list[str], i: int, out: list) -> int:
+        n = len(lines)
+        m = _ORDERED.match(lines[i])
+        marker = m.group(2) if m else "-"
+        start_value = int(m.group(1)) if m else None
+
+        def text_of(line: str) -> str | None:
+            """The item's text if `line` starts an item of this list."""
+            if m is None:
+                return line[2:] if line.startswith("- ") else None
+            mm = _ORDERED.match(line)
+            return line[mm.end():] if mm and mm.group(2) == marker else None
+
+        items: list[tuple[list[str], bool, list[str]]] = []  # (lines, blank line before, nested items)
+        blank = False
+        while True:
+            text = text_of(lines[i])
+            if not text or not _line_ok(text):
+                raise GiveUp
+            item = [text]
+            nested: list[str] = []
+            i += 1
+            while i < n and lines[i]:
+                cont = lines[i]
+                if text_of(cont) is not None:
+                    break  # the next item, no blank line between
+                if cont.startswith("    - "):
+                    nested.append(cont[6:])  # a nested list of one-line items, ending the item
+                elif nested or not cont.startswith("  "):
+                    raise GiveUp  # a lazy line, another kind of list, text after a nested list
+                else:
+                    item.append(cont.lstrip(" "))
+                i += 1
+            items.append((item, blank, nested))
+            k = i
+            while k < n and not lines[k]:
+                k += 1
+            if k < n and lines[k].startswith(" "):
+                raise GiveUp  # an indented block after a blank line belongs to the item
+            blank = k > i
+            if k < n and text_of(lines[k]) is not None:
+                i = k
+                continue
+            break
+        tight_mi = not any(b for _, b, _ in items[1:])  # markdown-it's own tightness
+        tag = "ul" if m is None else "ol"
+        start_attr = f' start="{start_value}"' if start_value not in (None, 1) else ""
+        out.append(f"<{tag}{start_attr}>\n")
+        for k, (item, blank_before, nested) in enumerate(items):
+            html, attrs = self.paragraph(item)
+            if nested:
+                if not tight_mi or attrs:
+                    raise GiveUp
+                inner = []
+                for text in nested:
+                    if not text or not _line_ok(text):
+                        raise GiveUp
+                    inner.append(f"<li>{self.inline(text)}</li>\n")
+                out.append(f"<li>{html}\n<ul>\n{''.join(inner)}</ul>\n</li>\n")
+                continue
+            # Python-Markdown's looseness (builder.html._pm_list_looseness)
+            loose = (k > 0 and blank_before) or (k + 1 < len(items) and items[k + 1][1])
+            attr_html = self.attrs(attrs) if attrs else ""
+            # markdown-it put the attributes on the item when the list was tight, else on its
+            # paragraph (lost if Python-Markdown's rules then hide that paragraph)
+            li_attrs = attr_html if tight_mi else ""
+            p_attrs = "" if tight_mi else attr_html
+            if loose:
+                out.append(f"<li{li_attrs}>\n<p{p_attrs}>{html}</p>\n</li>\n")
+            else:
+                out.append(f"<li{li_attrs}>{html}</li>\n")
+        out.append(f"</{tag}>\n")
+        return i
+
+    def table(self, lines: list[str], i: int, out: list) -> int:
+        n = len(lines)
+        if i + 1 >= n:
+            raise GiveUp
+        head, delim = lines[i], lines[i + 1]
+        if not (delim.startswith("|") and delim.endswith("|") and len(delim) > 2):
+            raise GiveUp
+        aligns = []
+        for cell in delim[1:-1].split("|"):
+            t = cell.strip(" ")
+            if not _DELIM_CELL.match(t):
+                raise GiveUp
+            aligns.append(("center" if t[0] == ":" else "right") if t[-1] == ":" else ("left" if t[0] == ":" else ""))
+        rows = [head]
+        k = i + 2
+        while k < n and lines[k]:
+            rows.append(lines[k])
+            k += 1
+        cols = len(aligns)
+        parts = ["<table>\n<thead>\n"]
+        for r, row in enumerate(rows):
+            if not (row.startswith("|") and row.endswith("|") and len(row) > 1) or "\\" in row or "`" in row:
+                raise GiveUp
+            cells = row[1:-1].split("|")
+            if len(cells) != cols:
+                raise GiveUp
+            if r == 1:
+                parts.append("<tbody>\n")
+            parts.append("<tr>\n")
+            tag = "th" if r == 0 else "td"
+            for cell, align in zip(cells, aligns):
+                text = cell.strip(" ")
+                if text != cell.strip():
+                    raise GiveUp  # other white space at an end: markdown-it trims differently
+                style = f' style="text-align:{align}"' if align else ""
+                parts.append(f"<{tag}{style}>{self.inline(text) if text else ''}</{tag}>\n")
+            parts.append("</tr>\n")
+            if r == 0:
+                parts.append("</thead>\n")
+        if len(rows) > 1:
+            parts.append("</tbody>\n")
+        parts.append("</table>\n")
+        out.append("".join(parts))
+        return k
+
+
+def render_blocks(text: str, rewrite) -> tuple[list, list[str]] | None:
+    """A Markdown segment as HTML pieces (str) and headings ((level, inner HTML)), and the
+    ids builder.html's toc must treat as taken; None when the segment leaves the subset."""
+    if "\t" in text or "\r" in text or "\x00" in text:
+        return None  # (markdown-it normalises these first)
+    lines = text.split("\n")
+    if " \n" in text or text.endswith(" "):
+        # trailing spaces: markdown-it strips them at the end of a block (a paragraph's,
+        # a heading's, a table row's); elsewhere they may make a hard break
+        for k, line in enumerate(lines):
+            if line.endswith(" "):
+                nxt = lines[k + 1] if k + 1 < len(lines) else ""
+                # the next line ends the block (blank, another item or row), or is one the
+                # paragraph rules below give up on (so the strip never reaches the output)
+                if nxt.strip(" ") and not nxt.startswith(("- ", "|", "    - ")) and not _ORDERED.match(nxt):
+                    return None
+                lines[k] = line.rstrip(" ")
+    ids: list[str] = []
+    try:
+        return _Blocks(rewrite, ids).run(lines, True), ids
     except (GiveUp, IndexError):
         return None

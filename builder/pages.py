@@ -594,6 +594,12 @@ class QuoteGroups:
     unattributed: list  # the quotes shown
     unattributed_total: int
 
+    def __iter__(self):
+        """(speaker or None, quotes shown) pairs: what a quotes.md.j2 written before QuoteGroups reads (a project keeps its own templates)."""
+        yield from ((speaker, shown) for speaker, shown, _ in self.named)
+        if self.unattributed:
+            yield None, self.unattributed
+
 
 def quote_groups(graph: Graph) -> QuoteGroups:
     """Quotes by speaker, the most quoted first, unattributed ones last. A page of every quote

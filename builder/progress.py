@@ -44,8 +44,13 @@ class Progress:
             self._bar = Bar(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                # No refresh thread: kb forks processes to render on both cores, and a fork
+                # beside another thread is unsafe (kb then renders in one process). The bar
+                # is redrawn when a step starts or advances instead (at most 10 times a second).
+                auto_refresh=False,
             )
             self._bar.start()
+            self._drawn = 0.0
         self._previous, _current = _current, self
         return self
 
@@ -67,10 +72,18 @@ class Progress:
         if self._task is not None:
             self._bar.remove_task(self._task)
         self._task = self._bar.add_task(description, total=total)
+        self._redraw(force=True)
 
     def advance(self, n: int = 1) -> None:
         if self._bar is not None and self._task is not None:
             self._bar.advance(self._task, n)
+            self._redraw()
+
+    def _redraw(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or now - self._drawn >= 0.1:
+            self._drawn = now
+            self._bar.refresh()
 
     @contextmanager
     def track(self, description: str, total: int | None = None) -> Iterator["Progress"]:

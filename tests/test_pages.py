@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -10,7 +11,9 @@ from bs4 import BeautifulSoup
 from builder.model import Article, PartialDate
 from builder.pages import short_title, source_name
 
-from .conftest import run_kb
+from builder.pipeline import build_docs
+
+from .conftest import ROOT, run_kb
 
 
 def soup_of(site: Path, url_path: str) -> BeautifulSoup:
@@ -231,3 +234,15 @@ def test_quotes_page_shows_the_most_quoted_in_full_and_lists_the_rest() -> None:
     assert len(groups.others) == 30 and [s for s, _ in groups.others] == sorted(s for s, _ in groups.others)
     assert {s for s, _ in groups.others}.isdisjoint(s for s, _, _ in groups.named)
     assert len(groups.unattributed) == UNATTRIBUTED_SHOWN and groups.unattributed_total == 250
+
+
+def test_a_quotes_template_from_before_the_groups_still_renders(tmp_path: Path) -> None:
+    """A project keeps its own templates: one that iterates (speaker, quotes) pairs still works."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "quotes.md.j2").write_text(
+        "# Quotes\n\n{% for speaker, quotes in groups %}\n## {{ speaker or 'Unattributed' }}: {{ quotes|length }}\n{% endfor %}\n",
+        encoding="utf-8")
+    build_docs(ROOT / "content", tmp_path / "docs", templates_dir=templates, root=ROOT)
+    page = (tmp_path / "docs" / "quotes.md").read_text(encoding="utf-8")
+    assert "## fumio-kishida: " in page and "## Unattributed: " in page

@@ -270,3 +270,176 @@ def test_nothing_changed_nothing_done_and_an_edit_shows(tmp_path: Path) -> None:
     edited = run_kb("build", "--project", str(project))
     assert edited.returncode == 0, edited.stdout + edited.stderr
     assert "Edited-for-test." in page.read_text(encoding="utf-8")
+
+
+def _random_markdown(r, mild: bool) -> str:
+    """A page of the block shapes templates write (headings, paragraphs with attribute lines,
+    tight and loose lists, nested one-line lists, tables, blockquotes), with rarer hostile
+    lines (lazy and indented lines, other list markers, rules, trailing spaces, raw HTML)."""
+    words = ["alpha", "R&D", "Grid & Power", "&amp;", "“q”", "*em*", "**strong**", "[link](a.md)",
+             "[self](x.md#p2)", "[ext](https://e.com/a?b=1)", "[cite](#ref-1){#cite-1 .kb-cite}", "*q*{: .kb-quote }",
+             "<b>b</b>", "Über", "'s", '"quoted"', "[up](../a.md)", "[child](x/y.md#p1)",
+             "[idx](index.md)", "[sub](sub/x.md)", "[q](x.md?a=1#b)", "(since 2023)", "Pub, 1 May 2024."]
+    cells = list(words)
+    if not mild:
+        words += ["\u00a0nbsp\u00a0", "\x00", "&quot;q&quot;", "&#34;", "- li", "\u2003", "&copy;", "`code`", "_u_", "&foo;", "&#38;", "a\\|b", "#tag", "x*y", "1.", "{x}", "\\[1\\]"]
+        cells += ["a\\|b", "\\[1\\]"]
+    hostile = 0.03 if mild else 0.2
+
+    def text(n=None):
+        return " ".join(r.choice(words) for _ in range(n or r.randint(1, 6)))
+
+    def para():
+        lines = [text() for _ in range(r.randint(1, 3))]
+        if r.random() < hostile:
+            lines[0] = r.choice(["- ", "* ", "2) ", "> ", "  ", "    ", "---", "+ ", "| ", "<span>", "{: .x }", "[r]: u"]) + lines[0]
+        if r.random() < hostile and len(lines) > 1:
+            lines[1] = r.choice(["---", "===", "- x", "1. y", "> z", "  lazy", "|a|b|", "|---|---|", "{: #mid }"])
+        if r.random() < 0.4:
+            lines.append(r.choice(["{: #p1 }", "{: .c #p2 }", "{#p3}", "{: .kb-source }", "{:x}"]))
+        if r.random() < 0.15:
+            lines[-1] += r.choice([" ", "  "])
+        return "\n".join(lines)
+
+    def heading():
+        return "#" * r.randint(1, 4) + " " + r.choice(["Facts", "p1", "cite-1", text(2), "Q & A", "Quotes #", "H {: #h }"])
+
+    def listing():
+        ordered = r.random() < 0.4
+        items = []
+        for k in range(r.randint(1, 4)):
+            item = text() + r.choice(["", "", "", " ", "  "])
+            if r.random() < 0.4:
+                extra = ["    {: #p%d }" % k, "  more text", "   {: .c }", "    - *a:* nested [In](#src-1)", "    - n1\n    - “n2”"]
+                item += "\n" + r.choice(extra + ([] if mild else ["lazy", "    - n\n  more"]))
+            items.append((f"{k + r.choice([1, 1, 3])}. " if ordered else "- ") + item)
+        out = items[0]
+        for item in items[1:]:
+            out += r.choice(["\n", "\n", "\n\n"]) + item
+        return out
+
+    def table():
+        cols = r.randint(1, 3)
+
+        def row():
+            return "| " + " | ".join(r.choice(["", r.choice(cells), "[l](b.md){#tid}"]) for _ in range(cols)) + " |"
+
+        delim = "|" + "|".join(r.choice(["---", ":-:", ":--", "--:"]) for _ in range(cols)) + "|"
+        return "\n".join([row(), delim] + [row() for _ in range(r.randint(0, 3))])
+
+    def quote():
+        lines = ["> " + text(), ">", "> — X, [P](a.md#p4)"] + ([] if mild else [">> nested", "lazy", "> - a", "> 1. b"])
+        return "\n".join(r.choice(lines) for _ in range(r.randint(1, 4)))
+
+    blocks = [r.choice([para, para, heading, listing, table, quote])() for _ in range(r.randint(1, 8))]
+    out = blocks[0]
+    for block in blocks[1:]:
+        out += r.choice(["\n\n", "\n\n", "\n\n\n", "\n"]) + block
+    if r.random() < 0.3:
+        out = '<div class="kb-said" markdown>\n\n' + out + "\n\n</div>\n\n" + quote()
+    return out
+
+
+def test_block_fast_path_equals_markdown_it() -> None:
+    """The block-level fast path (builder.html_fast.render_blocks) and the shared link cache give
+    what markdown-it alone gives: body, toc, search entries and the files looked up, on random
+    pages of the shapes templates write, in several directories, with and without directory URLs."""
+    import random
+
+    from builder.html import Links
+    from builder.html_fast import render_blocks
+
+    files = frozenset({"a.md", "b.md", "x.md", "index.md", "x/y.md", "sub/x.md", "sub/x/y.md", "sub/index.md", "sub/a.md"})
+    links = {True: Links(files, True), False: Links(files, False)}
+    pages = ["x.md", "sub/x.md", "sub/index.md", "index.md", "x/y.md", "sub/a.md"]
+    taken = 0
+    for seed in range(700):
+        r = random.Random(seed)
+        markdown = _random_markdown(r, mild=seed % 3 != 0)
+        page, directory_urls = r.choice(pages), r.random() < 0.7
+        taken += render_blocks(markdown, lambda href: href) is not None
+        fast = render_page(markdown, page, files, directory_urls=directory_urls, links=links[directory_urls])
+        slow = render_page(markdown, page, files, fast=False, directory_urls=directory_urls)
+        assert (fast.body, fast.toc, fast.search, fast.targets) == (slow.body, slow.toc, slow.search, slow.targets), \
+            f"seed {seed}, {page}:\n{markdown}"
+    assert taken > 40  # whole pages on the block path, not only segments of them
+
+
+def test_link_cache_equals_rewrite_link() -> None:
+    """Links (each href worked out once per directory) gives rewrite_link's answer for every page,
+    the page itself and pages below it included, and records the same files looked up."""
+    from builder.html import Links, rewrite_link
+
+    files = frozenset({"a.md", "x.md", "index.md", "x/y.md", "x/index.md", "sub/x.md", "sub/x/y.md", "sub/index.md",
+                       "sub/a.md", "x.y.md", "img.png", "sub/x/z/w.md"})
+    hrefs = ["a.md", "x.md", "x.md#p2", "x.md?a=1#b", "x/y.md", "x/index.md", "index.md", "../a.md", "../x.md", "./x.md",
+             "sub/x.md", "x/y.md#p1", "img.png", "missing.md", "#ref-1", "https://e.com/x.md", "/abs.md", "x%2Ey.md",
+             "x.y.md", "x/z/w.md", "../sub/x/y.md", "y.md", "../../a.md", ""]
+    pages = sorted(p for p in files if p.endswith(".md"))
+    checked = 0
+    for directory_urls in (True, False):
+        links = Links(files, directory_urls)
+        for page in pages:
+            looked, expected_looked = set(), set()
+            rewrite = links.for_page(page, looked)
+            for href in hrefs:
+                assert rewrite(href) == rewrite_link(href, page, files, directory_urls, expected_looked), (page, href)
+                checked += 1
+            assert looked == expected_looked, page
+    assert checked == 2 * len(pages) * len(hrefs)
+
+
+def test_search_entries_equal_single_pass_tag_strip() -> None:
+    """Search entries' text (tags dropped in two passes, guards checked once per body) equals the
+    straightforward single pass over each section, on random bodies with awkward markup."""
+    import random
+
+    from builder import html as h
+
+    def reference(body: str, url: str, title: str) -> list[dict]:
+        parts = h._HEADING_SPLIT.split(body)
+        sections = []
+        if parts[0] or len(parts) == 1 or not parts[1].startswith("<h1"):
+            sections.append(("", "", parts[0]))
+        for k in range(1, len(parts), 3):
+            m = re.search(r'\bid="([^"]*)"', parts[k])
+            inner = re.sub(r'<a class="headerlink".*?</a>', "", parts[k], flags=re.S)
+            sections.append((m.group(1) if m else "", " ".join(re.sub(r"<[^>]*>", "", inner).split()), parts[k + 2]))
+        out = []
+        for n, (ident, head, text) in enumerate(sections):
+            text = re.sub(r"<(script|style|object)\b.*?</\1>", " ", text, flags=re.S | re.I)
+            text = re.sub(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>", lambda m: f"<{m.group(1)}{m.group(2).lower()}>"
+                          if m.group(2).lower() in ("p", "code", "pre", "li", "ol", "ul", "sub", "sup") else "", text)
+            out.append({"location": url + (f"#{ident}" if ident and n else ""), "title": head or title,
+                        "text": " ".join(text.split()).replace("&quot;", '"')})
+        return out
+
+    pieces = ["<p>", "</p>", "<P class='x'>", "<pre>", "<prEs>", "<p_x>", '<li id="1">', "</LI>", "<b>", "</b>",
+              '<a href="x">', "<", ">", "<<b>p>", "<p title='<b>'>", "text", " ", "&quot;", "<code>", "<sup1>", "</ ul>",
+              '<ol start="3">', "<script>x<p>y</script>", "<STYLE>s</STYLE>", "<br/>", "<!-- c -->", "<1>",
+              '<h2 id="a">A<a class="headerlink" href="#a" title="Permanent link">&para;</a></h2>', '<h1 id="t">T</h1>',
+              "<h3>x <b>y</b></h3>", "\n"]
+    r = random.Random(5)
+    for _ in range(20000):
+        body = "".join(r.choice(pieces) for _ in range(r.randint(1, 14)))
+        assert h.search_entries(body, "u/", "T", {}) == reference(body, "u/", "T"), body
+
+
+BLOCK_EDGE_CASES = [
+    "\u00a0lead para\n\nnext",  # white space markdown-it strips from a paragraph (str.strip)
+    "para ends\u00a0\n\nx",
+    "- \u2003item\n- b\n",
+    "# &quot;Q&quot; heading\n\n## &#34;x",  # the toc writes these as a quote mark
+    "> - a\n>\n> - b\n",  # list looseness sees the `>` lines as not blank
+    "a\x00b [l](a.md)\n",  # markdown-it normalises NUL first
+    "- a  \n- b\n\n| x | y |  \n|---|---|\n| 1 | 2 |  \n",  # trailing spaces that end a block
+    "1. one\n    - nested *a:* [In](#src-1)\n    - two\n10. ten\n    - n\n11. last\n",
+    "1. one\n\n2. two\n    {: #p2 }\n3. three\n    {: .c }\n",  # attributes lost on hidden paragraphs
+]
+
+
+@pytest.mark.parametrize("markdown", BLOCK_EDGE_CASES)
+def test_block_fast_path_edge_cases(markdown: str) -> None:
+    files = frozenset({"a.md", "x.md"})
+    fast, slow = render_page(markdown, "x.md", files), render_page(markdown, "x.md", files, fast=False)
+    assert (fast.body, fast.toc, fast.search) == (slow.body, slow.toc, slow.search)
