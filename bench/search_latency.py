@@ -16,7 +16,7 @@ a fresh browser context (empty cache):
 - pasted: another fresh context, the whole query put in at once (nothing cached): the
   worst case for latency.
 
-Queries are entity names (seeded sample), one alias and one word from an article's body.
+Queries are entity names (seeded sample), one alias and one article's title.
 Prints one line per query and the median and maximum of each, with CPU time and load
 average (the machine is shared: a run with load average above the core count is flagged).
 """
@@ -76,7 +76,7 @@ WATCH = """expected => {
 
 
 def queries(corpus: Path, n: int) -> list[tuple[str, str, str]]:
-    """(kind, query, expected url path) for n entities, one alias and one body word."""
+    """(kind, query, expected url path) for n entities, one alias and one article title."""
     rng = random.Random(7)
     files = sorted((corpus / "entities").glob("*.yaml"))
     picked = rng.sample(files, min(n, len(files)))
@@ -92,7 +92,6 @@ def queries(corpus: Path, n: int) -> list[tuple[str, str, str]]:
     if alias:
         out.append(("alias", *alias))
     article = sorted((corpus / "articles").glob("*.md"))[rng.randrange(len(list((corpus / "articles").glob("*.md"))))]
-    text = article.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
     title = re.search(r"(?m)^title:\s*['\"]?(.*?)['\"]?$", article.read_text(encoding="utf-8")).group(1)
     out.append(("title", title, f"articles/{article.stem}/"))
     return out
