@@ -193,10 +193,29 @@ class KbPlugin(BasePlugin):
                 os._exit(status)
         self.search_child = pid
 
-    def _join_search(self) -> None:
-        if self.search_child is not None:
-            os.waitpid(self.search_child, 0)
-            self.search_child = None
+    def _join_search(self, timeout: float = 120.0) -> None:
+        """Wait for the child writing the search index; one that has not finished in `timeout`
+        seconds (it forked beside the server's threads: should it ever deadlock) is stopped,
+        and the next index write replaces what it left."""
+        if self.search_child is None:
+            return
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, _ = os.waitpid(self.search_child, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                log.warning("kb: the search index writer did not finish; stopped (the next rebuild rewrites it)")
+                try:
+                    os.kill(self.search_child, 9)
+                except OSError:
+                    pass
+                os.waitpid(self.search_child, 0)
+                break
+            time.sleep(0.02)
+        self.search_child = None
 
     def on_build_error(self, *, error, **_kwargs) -> None:
         if self.child is not None:
@@ -390,6 +409,7 @@ class KbPlugin(BasePlugin):
 
     def on_shutdown(self) -> None:
         """kb serve is stopping: write the cache its rebuilds kept in memory."""
+        self._join_search()
         if self.unsaved is not None and self.warm is not None:
             from .cache import write_cache
 
