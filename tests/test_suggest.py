@@ -254,16 +254,22 @@ def test_kb_new_keeps_the_letters_under_accents_in_the_id(tmp_path: Path):
 def test_the_progress_bar_runs_no_thread_so_rendering_may_fork() -> None:
     """kb renders in forked processes only when no other thread runs (a fork beside a thread
     can deadlock): the terminal's progress bar must not start one, or a person at a terminal
-    would get a one-process build."""
-    import threading
+    would get a one-process build. (A fresh interpreter: the test process has threads of its own.)"""
+    import subprocess
+    import sys
 
-    from builder import progress
-    from builder.parallel import in_processes
-
-    before = threading.active_count()
-    with progress.Progress(enabled=True) as bar:
-        bar.step("rendering", total=3)
-        bar.advance()
-        assert threading.active_count() == before == 1
-        pids = in_processes(lambda jobs: [__import__("os").getpid() for _ in jobs], list(range(100)), 2)
-    assert len(set(pids)) == 2
+    script = """
+import os, threading
+from builder import progress
+from builder.parallel import in_processes
+assert threading.active_count() == 1
+with progress.Progress(enabled=True) as bar:
+    bar.step("rendering", total=3)
+    bar.advance()
+    assert threading.active_count() == 1, threading.enumerate()
+    pids = in_processes(lambda jobs: [os.getpid() for _ in jobs], list(range(100)), 2)
+assert len(set(pids)) == 2, pids
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr
