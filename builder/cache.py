@@ -230,10 +230,6 @@ def read_cache(cache_dir: Path | None) -> BuildCache:
     if cache_dir is None:
         return BuildCache()
     try:
-        finish_writes()  # this process's own last write, if a child is still at it
-    except OSError:
-        return BuildCache()
-    try:
         key = _read_key(cache_dir)
         if key is None:
             return BuildCache()
@@ -265,31 +261,11 @@ def read_cache(cache_dir: Path | None) -> BuildCache:
     return cache
 
 
-_WRITERS: list[tuple[int, int, Path]] = []  # cache writes handed to a forked child: (pid, pipe, file)
-
-
-def finish_writes() -> None:
-    """Wait for the cache writes handed to forked children; OSError if one of them failed."""
-    while _WRITERS:
-        pid, pipe, path = _WRITERS.pop(0)
-        with os.fdopen(pipe, "rb") as f:
-            message = f.read().decode("utf-8", "replace")
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise OSError(errno.EIO, message or "the process writing the cache stopped", str(path))
-
-
-def write_cache(cache_dir: Path | None, cache: BuildCache, previous: BuildCache | None = None,
-                background: bool = False) -> None:
+def write_cache(cache_dir: Path | None, cache: BuildCache, previous: BuildCache | None = None) -> None:
     """Write the cache (raises OSError when build/cache cannot be written).
 
-    Skipped when it would hold exactly what `previous` (as read from the file) held. With
-    `background`, everything that can refuse (the folder, the key, the file) is done here and
-    the writing itself (seconds at 10,000 articles) in a forked child while the caller goes
-    on: finish_writes() waits for it and raises what it met. Never beside another thread
-    (a fork copies only this one), and never with a write of this process still going.
+    Skipped when it would hold exactly what `previous` (as read from the file) held.
     """
-    finish_writes()
     if cache_dir is None:
         return
     for name in _OLD_FILES:  # the pickle of kb before 4: never read, removed
@@ -312,56 +288,15 @@ def write_cache(cache_dir: Path | None, cache: BuildCache, previous: BuildCache 
         os.unlink(tmp)
     rest_head = _header() + b"\n"
     mac = hmac.new(key, rest_head, "sha256")
-    f = open(tmp, "xb")
-
-    def write() -> None:
-        with f:
-            f.write(b"0" * mac.digest_size * 2 + b"\n" + rest_head)  # the MAC goes here once it is known
-            sink = _MacWriter(f, mac)
-            with gzip.GzipFile(filename="", mode="wb", compresslevel=1, fileobj=sink, mtime=0) as stream:
-                for chunk in _dump_lines(data):
-                    stream.write(chunk.encode("utf-8", "surrogatepass"))
-            f.seek(0)
-            f.write(mac.hexdigest().encode())
-        os.replace(tmp, cache_dir / CACHE_FILE)
-
-    import threading
-
-    if not (background and hasattr(os, "fork") and threading.active_count() == 1):
-        write()
-        return
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: write, say what went wrong if anything did, and go
-        status = 0
-        try:
-            os.close(read_end)
-            try:
-                write()
-            except BaseException as exc:  # noqa: BLE001 - reported by finish_writes
-                status = 1
-                os.write(write_end, str(getattr(exc, "strerror", None) or exc).encode("utf-8", "replace")[:4000])
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    f.close()  # the child writes through its own copy of the descriptor
-    _WRITERS.append((pid, read_end, tmp))
-    if not _ATEXIT:
-        import atexit
-
-        atexit.register(_finish_quietly)
-        _ATEXIT.append(True)
-
-
-_ATEXIT: list[bool] = []
-
-
-def _finish_quietly() -> None:
-    """At exit, a cache write still going is waited for (a failure only costs the next build its cache)."""
-    try:
-        finish_writes()
-    except OSError:
-        pass
+    with open(tmp, "xb") as f:
+        f.write(b"0" * mac.digest_size * 2 + b"\n" + rest_head)  # the MAC goes here once it is known
+        sink = _MacWriter(f, mac)
+        with gzip.GzipFile(filename="", mode="wb", compresslevel=1, fileobj=sink, mtime=0) as stream:
+            for chunk in _dump_lines(data):
+                stream.write(chunk.encode("utf-8", "surrogatepass"))
+        f.seek(0)
+        f.write(mac.hexdigest().encode())
+    os.replace(tmp, cache_dir / CACHE_FILE)
 
 
 class _MacWriter:

@@ -369,13 +369,7 @@ class KbPlugin(BasePlugin):
     def on_post_build(self, *, config, **_kwargs) -> None:
         import json
 
-        from .cache import finish_writes
-
         self._join_child()
-        try:
-            finish_writes()  # the build cache, written beside MkDocs by a forked child
-        except OSError as exc:
-            raise Abort(f"kb: could not write the build cache: {exc}") from None
         site = Path(config.site_dir)
         path = site / "search" / "search_index.json"
         if self.bodies and path.exists():  # search: builder/search.py, from the builder's entries

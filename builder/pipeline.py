@@ -176,8 +176,8 @@ def build_docs(
             result.cache.diagnostics = list(result.diagnostics)
             result.cache.silenced = tuple(sorted(result.silenced))
             result.cache.text_bytes = result.text_bytes
-        if persist:  # with 2 processes, written by a forked child while MkDocs runs (cache.finish_writes)
-            write_cache(cache_dir, result.cache, previous, background=workers > 1)
+        if persist:
+            write_cache(cache_dir, result.cache, previous)
     return BuildResult(
         result.diagnostics, {p: timings.get(p, 0.0) for p in PHASES}, result.text_bytes,
         report.written, report.unchanged, report.removed, graph, result.silenced, bodies, rendered, result.cache,

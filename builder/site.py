@@ -22,7 +22,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .cache import finish_writes
 from .errors import SiteError
 
 MARKER = ".kb-site"  # in every site kb builds: kb may replace this folder
@@ -364,7 +363,6 @@ def _build(root: Path, site_dir: Path, strict_content: bool, verbose: bool) -> l
         with contextlib.chdir(root):
             config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp))
             build(config)
-            finish_writes()  # the build cache, written beside MkDocs (raises what the writer met)
             reject_unsafe_markup(tmp, config)
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         (tmp / BUILDING).unlink()

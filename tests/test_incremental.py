@@ -76,30 +76,3 @@ def test_an_entity_edit_renders_only_the_pages_that_read_it(tmp_path: Path) -> N
     assert "entities/aukus.md" in rendered and again["entities/aukus.md"] != first["entities/aukus.md"]
     assert len(reused) >= len(entity_pages) - 10, rendered  # those that name AUKUS, no more
     assert all(again[p] == first[p] for p in reused)
-
-
-def test_the_cache_written_beside_mkdocs_is_the_cache(tmp_path: Path, monkeypatch) -> None:
-    """With 2 processes the cache is written by a forked child while the build goes on: what it
-    writes is what one process writes, and a failure in it is an OSError, not a lost cache."""
-    import pytest
-
-    from builder import cache as build_cache
-
-    one, two = tmp_path / "one", tmp_path / "two"
-    build_docs(ROOT / "content", tmp_path / "docs1", cache_dir=one, root=ROOT, workers=1)
-    build_docs(ROOT / "content", tmp_path / "docs2", cache_dir=two, root=ROOT, workers=2)
-    assert build_cache._WRITERS, "the 2-process build hands the write to a child"
-    build_cache.finish_writes()
-    assert not build_cache._WRITERS
-    a, b = build_cache.read_cache(one), build_cache.read_cache(two)
-    assert a.pages and (a.pages, a.links, a.blocks) == (b.pages, b.links, b.blocks)
-
-    def broken(_data):
-        raise OSError(28, "No space left on device")
-        yield ""  # noqa: unreachable - a generator, as _dump_lines is
-
-    monkeypatch.setattr(build_cache, "_dump_lines", broken)
-    build_docs(ROOT / "content", tmp_path / "docs3", cache_dir=tmp_path / "three", root=ROOT, workers=2)
-    with pytest.raises(OSError, match="No space left on device"):
-        build_cache.finish_writes()
-    assert not (tmp_path / "three" / build_cache.CACHE_FILE).exists()
