@@ -301,62 +301,50 @@ def fulltext_files(pages: list[tuple[str, list[dict]]]) -> dict[str, str]:
                     appenders[word](base | (tf if tf < 31 else 31))
                 except KeyError:
                     first(word, base | (tf if tf < 31 else 31))
+    def terms():
+        for word in sorted(postings):
+            if word in STOP_WORDS:
+                continue
+            plist = postings[word]
+            df = len(plist)
+            if df > MAX_POSTINGS:  # the best by weight, then in page order again
+                plist = sorted(sorted(plist, key=lambda c: -(c & 63))[:MAX_POSTINGS])
+            flat = [df]
+            last = 0
+            for code in plist:
+                page = code >> 16
+                flat += (page - last, code >> 6 & 1023, code & 63)
+                last = page
+            yield word, script_json(word) + ":[" + ",".join(map(str, flat)) + "]"
+
     files: dict[str, str] = {}
-    term_firsts: list[str] = []
-    chunk: list[str] = []
-    size = 0
-
-    def flush() -> None:
-        nonlocal chunk, size
-        if chunk:
-            name = f"ft/t{len(term_firsts) - 1}"
-            files[f"search/{name}.js"] = f"kbSearchShard({script_json(name)},{{{','.join(chunk)}}});\n"
-        chunk, size = [], 0
-
-    for word in sorted(postings):
-        if word in STOP_WORDS:
-            continue
-        plist = postings[word]
-        df = len(plist)
-        if df > MAX_POSTINGS:  # the best by weight, then in page order again
-            plist = sorted(sorted(plist, key=lambda c: -(c & 63))[:MAX_POSTINGS])
-        flat = [df]
-        last = 0
-        for code in plist:
-            page = code >> 16
-            flat += (page - last, code >> 6 & 1023, code & 63)
-            last = page
-        item = script_json(word) + ":[" + ",".join(map(str, flat)) + "]"
-        if not chunk or size + len(item) > TERM_SHARD_BYTES:
-            flush()
-            term_firsts.append(word)
-        chunk.append(item)
-        size += len(item) + 1
-    flush()
-    doc_firsts: list[int] = []
-    docs: list[str] = []
-    size = 0
-
-    def flush_docs() -> None:
-        nonlocal docs, size
-        if docs:
-            name = f"ft/d{len(doc_firsts) - 1}"
-            files[f"search/{name}.js"] = f"kbSearchShard({script_json(name)},[{','.join(docs)}]);\n"
-        docs, size = [], 0
-
-    for page, (url, sections) in enumerate(kept):
-        item = script_json([url, sections])
-        if not docs or size + len(item) > DOC_SHARD_BYTES:
-            flush_docs()
-            doc_firsts.append(page)
-        docs.append(item)
-        size += len(item) + 1
-    flush_docs()
+    term_runs = _pack(terms(), TERM_SHARD_BYTES)
+    for n, (_, items) in enumerate(term_runs):
+        files[f"search/ft/t{n}.js"] = f"kbSearchShard({script_json(f'ft/t{n}')},{{{','.join(items)}}});\n"
+    doc_runs = _pack(((page, script_json([url, sections])) for page, (url, sections) in enumerate(kept)),
+                     DOC_SHARD_BYTES)
+    for n, (_, items) in enumerate(doc_runs):
+        files[f"search/ft/d{n}.js"] = f"kbSearchShard({script_json(f'ft/d{n}')},[{','.join(items)}]);\n"
+    term_firsts = [first for first, _ in term_runs]
+    doc_firsts = [first for first, _ in doc_runs]
     # each doc shard's page count (its first page is the sum of those before): a third of the bytes
     meta = {"pages": len(kept), "terms": term_firsts,
             "docs": [b - a for a, b in zip(doc_firsts, doc_firsts[1:] + [len(kept)])]}
     files[f"{FT_DIR}/meta.js"] = f"kbSearchShard(\"ft/meta\",{script_json(meta)});\n"
     return files
+
+
+def _pack(items, limit: int) -> list[tuple[object, list[str]]]:
+    """(key, item) pairs in runs of at most `limit` bytes (a longer item alone): (first key, items)."""
+    runs: list[tuple[object, list[str]]] = []
+    size = 0
+    for key, item in items:
+        if not runs or size + len(item) > limit:
+            runs.append((key, []))
+            size = 0
+        runs[-1][1].append(item)
+        size += len(item) + 1
+    return runs
 
 
 # --- in the built site (the kb plugin's on_post_build) -------------------------------------------
