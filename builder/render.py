@@ -12,7 +12,7 @@ import posixpath
 import re
 import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -180,9 +180,13 @@ class Renderer:
         # While an entity page renders: the other entities and the articles it reads (see deps_key)
         self.deps: tuple[set[str], set[str]] | None = None
 
-    def _article(self, article_id: str):
+    def _read(self, kind: int, ident: str) -> None:
+        """Record that the entity page being rendered shows entity (0) or article (1) `ident`."""
         if self.deps is not None:
-            self.deps[1].add(article_id)
+            self.deps[kind].add(ident)
+
+    def _article(self, article_id: str):
+        self._read(1, article_id)
         return self.kb.articles[article_id]
 
     # --- helpers the templates call ------------------------------------------------------
@@ -190,8 +194,7 @@ class Renderer:
         return relative(self.page, to_page)
 
     def entity_link(self, entity_id: str, label: str | None = None) -> Markdown:
-        if self.deps is not None:
-            self.deps[0].add(entity_id)
+        self._read(0, entity_id)
         key = (posixpath.dirname(self.page), entity_id, label)
         cached = self._entity_links.get(key)
         if cached is None:
@@ -235,13 +238,11 @@ class Renderer:
     def lead_sentence(self, entity_id: str) -> Markdown:
         """The first sentence of an entity's summary, its [[links]] as plain names (a list of
         leads full of links reads as a wall of underlines; the entity's own link is enough)."""
-        if self.deps is not None:
-            self.deps[0].add(entity_id)
+        self._read(0, entity_id)
         first = first_sentence(self.kb.entities[entity_id].summary)
 
         def name(target: str, label: str | None) -> Markdown:
-            if self.deps is not None:
-                self.deps[0].add(target)
+            self._read(0, target)
             entity = self.kb.entities.get(target)
             return escape_text(label or (entity.name if entity else target), at_block_start=False)
 
@@ -473,7 +474,6 @@ def render_site(
         done = in_processes(_render_pages, jobs, workers)
     finally:
         _JOB = None
-        _ITEM_DIGESTS.clear()
     for page, fingerprint, markdown in done:
         if markdown is None:  # a page as the last build left it
             markdown = previous[page][1]
@@ -524,6 +524,7 @@ class _PageJob:
     citing: dict
     authors: dict
     entity_base: str | None  # what every entity page's key starts from; None: entity pages are not reused
+    digests: dict = field(default_factory=dict)  # (kind, id) -> digest of an entity's or article's canonical form
 
 
 _JOB: _PageJob | None = None
@@ -549,27 +550,23 @@ def _entity_base(graph: Graph, r: "Renderer", templates: str) -> str | None:
     return digest(str(ENTITY_PAGE_VERSION), WRITER_VERSION, templates, repr(_canon(graph.kb.vocabulary)))
 
 
-def deps_key(graph: Graph, own: str, entities, articles) -> str:
+def deps_key(graph: Graph, own: str, entities, articles, digests: dict | None = None) -> str:
     """An entity page's cache key: a digest of its own data (`own`: the page model, its graph
     and the articles it lists) and of every other entity and article its render read (the
-    helpers record them), followed by those ids, so that the next build can recompute it."""
+    helpers record them), followed by those ids, so that the next build can recompute it.
+    `digests` keeps each entity's and article's digest for the other pages of the build."""
     entities, articles = sorted(entities), sorted(articles)
-    found = digest(own, *(_item_digest(graph, "e", e) for e in entities), "|",
-                   *(_item_digest(graph, "a", a) for a in articles))
+    digests = {} if digests is None else digests
+
+    def of(kind: str, ident: str) -> str:
+        found = digests.get((kind, ident))
+        if found is None:
+            item = (graph.kb.entities if kind == "e" else graph.kb.articles).get(ident)
+            found = digests[(kind, ident)] = digest(repr(_canon(item)))
+        return found
+
+    found = digest(own, *(of("e", e) for e in entities), "|", *(of("a", a) for a in articles))
     return found + "\n" + json.dumps([entities, articles], separators=(",", ":"))
-
-
-_ITEM_DIGESTS: dict[tuple[int, str, str], str] = {}
-
-
-def _item_digest(graph: Graph, kind: str, ident: str) -> str:
-    """The digest of one entity's or article's canonical form, once per graph."""
-    key = (id(graph), kind, ident)
-    found = _ITEM_DIGESTS.get(key)
-    if found is None:
-        item = (graph.kb.entities if kind == "e" else graph.kb.articles).get(ident)
-        found = _ITEM_DIGESTS[key] = digest(repr(_canon(item)))
-    return found
 
 
 def _deps_of(key: str) -> tuple[list[str], list[str]]:
@@ -637,7 +634,7 @@ def _render_pages(jobs: list[tuple[str, str]]) -> list[tuple[str, str | None, st
                     own = None
             if own is not None:
                 cached = job.previous.get(page)
-                if cached and cached[0] == deps_key(graph, own, *_deps_of(cached[0])):
+                if cached and cached[0] == deps_key(graph, own, *_deps_of(cached[0]), job.digests):
                     out.append((page, cached[0], None))
                     continue
                 r.deps = (set(), set())
@@ -646,7 +643,7 @@ def _render_pages(jobs: list[tuple[str, str]]) -> list[tuple[str, str | None, st
                                     p=model, local_graph=Markdown(svg), authored=authored)
             finally:
                 deps, r.deps = r.deps, None
-            out.append((page, None if own is None else deps_key(graph, own, *deps), markdown))
+            out.append((page, None if own is None else deps_key(graph, own, *deps, job.digests), markdown))
             continue
         view = graph.articles[ident]
         page = article_path(ident)
