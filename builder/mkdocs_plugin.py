@@ -19,6 +19,7 @@ import html
 import logging
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -209,7 +210,7 @@ class KbPlugin(BasePlugin):
             if time.monotonic() > deadline:
                 log.warning("kb: the search index writer did not finish; stopped (the next rebuild rewrites it)")
                 try:
-                    os.kill(self.search_child, 9)
+                    os.kill(self.search_child, signal.SIGKILL)
                 except OSError:
                     pass
                 os.waitpid(self.search_child, 0)
